@@ -1,0 +1,3 @@
+module github.com/drupdate/drupdate
+
+go 1.26.8
