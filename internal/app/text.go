@@ -1,0 +1,104 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/resolver/status"
+)
+
+// writeText renders a report for people: worst first, one line a project
+// (status, project, installed → recommended, then why), a summary, and
+// core's security coverage.
+func writeText(w io.Writer, rep status.Report, inv *drupal.Inventory) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	core := inv.CoreVersion
+	if core == "" {
+		core = "unknown"
+	}
+	fmt.Fprintf(tw, "Drupal core %s: %d projects, %s update status (%q feeds)\n\n", core, len(rep.Projects), algorithmName(rep.Algorithm), rep.Algorithm.Category())
+	fmt.Fprintln(tw, "STATUS\tPROJECT\tINSTALLED\tRECOMMENDED\tDETAILS")
+	var coverage *status.Coverage
+	for _, r := range rep.Worst() {
+		if r.Coverage != nil {
+			coverage = r.Coverage
+		}
+		rec := "-"
+		if r.Recommended.Set && r.Recommended.Value != r.ExistingVersion {
+			rec = r.Recommended.Value
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Status.Label(), r.Name, r.ExistingVersion, rec, details(&r))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s\n", summary(rep))
+	if coverage != nil {
+		fmt.Fprintf(w, "Drupal core security coverage: %s (%s). %s\n", coverage.Value, coverage.Severity, coverage.Message)
+	}
+	return nil
+}
+
+func algorithmName(a status.Algorithm) string {
+	if a == status.AlgorithmDrupal7 {
+		return "Drupal 7"
+	}
+	return "Drupal 8+"
+}
+
+// details says why: Drupal's reason, its extra boxes, the security releases
+// the report shows, and other versions on offer.
+func details(r *status.Result) string {
+	var parts []string
+	if r.Reason != "" {
+		parts = append(parts, r.Reason)
+	}
+	for _, x := range r.Extra {
+		parts = append(parts, x.Label)
+	}
+	var sec, also []string
+	for _, d := range r.Displayed() {
+		switch d.Label {
+		case status.LabelSecurity:
+			sec = append(sec, d.Version)
+		case status.LabelAlso:
+			also = append(also, d.Version)
+		case status.LabelLatest:
+			parts = append(parts, "latest "+d.Version)
+		case status.LabelDev:
+			parts = append(parts, "dev "+d.Version)
+		}
+	}
+	if len(sec) > 0 {
+		parts = append(parts, "security releases: "+strings.Join(sec, ", "))
+	}
+	if len(also) > 0 {
+		parts = append(parts, "also available: "+strings.Join(also, ", "))
+	}
+	for _, c := range r.CoreCompatibility {
+		if !c.Compatible && c.Version == r.Recommended.Value {
+			parts = append(parts, r.Recommended.Value+" needs another core ("+c.Message+")")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func summary(rep status.Report) string {
+	counts := map[drupal.Status]int{}
+	for _, r := range rep.Projects {
+		counts[r.Status]++
+	}
+	var parts []string
+	for _, s := range drupal.Statuses {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(s.Label())))
+		}
+	}
+	if len(parts) == 0 {
+		return "No projects."
+	}
+	return "Summary: " + strings.Join(parts, ", ") + "."
+}

@@ -1,0 +1,166 @@
+package status
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/drupdate/drupdate/internal/drupal"
+)
+
+// Algorithm selects Drupal's modern or Drupal 7 status computation.
+type Algorithm int
+
+const (
+	AlgorithmModern  Algorithm = iota // Drupal 8+, "current" feeds
+	AlgorithmDrupal7                  // Drupal 7, "7.x" feeds
+)
+
+// Category is the release-history feed category the algorithm reads.
+func (a Algorithm) Category() string {
+	if a == AlgorithmDrupal7 {
+		return drupal.Category7
+	}
+	return drupal.CategoryCurrent
+}
+
+func (a Algorithm) String() string {
+	if a == AlgorithmDrupal7 {
+		return "drupal7"
+	}
+	return "modern"
+}
+
+// CoreProject is the machine name of Drupal core.
+const CoreProject = "drupal"
+
+// Platform is one platform's installed projects.
+type Platform struct {
+	Algorithm Algorithm
+	Projects  []Installed
+}
+
+// Report is every project's result for one platform, sorted by name.
+type Report struct {
+	Algorithm Algorithm
+	Projects  []Result
+}
+
+// Evaluator computes reports. It memoises core-compatibility work, which
+// depends only on core's feed and installed core version, so one Evaluator
+// should serve a whole fleet. It is safe for concurrent use.
+type Evaluator struct {
+	// Now is the request time for core's security coverage.
+	Now func() time.Time
+
+	mu     sync.Mutex
+	compat map[compatKey]*compatIndex
+}
+
+// Evaluate computes the status of every project of p. data holds what was
+// fetched per project; a project missing from it is UNKNOWN, as in Drupal.
+func (e *Evaluator) Evaluate(p Platform, data map[string]Data) Report {
+	rep := Report{Algorithm: p.Algorithm, Projects: make([]Result, 0, len(p.Projects))}
+	eval := Modern
+	if p.Algorithm == AlgorithmDrupal7 {
+		eval = Drupal7
+	}
+	// Core first: its result decides how contrib releases are annotated.
+	var ci *compatIndex
+	for _, in := range p.Projects {
+		if in.Name != CoreProject {
+			continue
+		}
+		d, ok := data[in.Name]
+		if !ok {
+			break
+		}
+		r := eval(in, d)
+		if p.Algorithm == AlgorithmModern && d.Feed != nil {
+			if in.Type == "core" && len(d.Feed.rel) > 0 {
+				r.Coverage = coverage(r.ExistingVersion, d.Feed, e.now())
+			}
+			if truthy(d.Feed.History.SupportedBranches.Value) {
+				ci = e.compatIndexFor(d.Feed, r.ExistingVersion)
+			}
+		}
+		rep.Projects = append(rep.Projects, r)
+	}
+	for _, in := range p.Projects {
+		d, ok := data[in.Name]
+		if in.Name == CoreProject && ok {
+			continue
+		}
+		if !ok {
+			r := Result{Name: in.Name, Type: in.Type, Status: drupal.Unknown, Reason: reasonNoReleases}
+			r.ExistingVersion, r.InstallType = in.existing()
+			rep.Projects = append(rep.Projects, r)
+			continue
+		}
+		r := eval(in, d)
+		if ci != nil && d.Feed != nil {
+			ci.annotate(&r, d.Feed)
+		}
+		rep.Projects = append(rep.Projects, r)
+	}
+	slices.SortFunc(rep.Projects, func(a, b Result) int { return strings.Compare(a.Name, b.Name) })
+	return rep
+}
+
+func (e *Evaluator) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+// Worst returns the report's projects ordered worst first (Drupal's status
+// page order), ties by name.
+func (r Report) Worst() []Result {
+	out := slices.Clone(r.Projects)
+	slices.SortStableFunc(out, func(a, b Result) int { return a.Status.Rank() - b.Status.Rank() })
+	return out
+}
+
+// Insecure reports whether any project is NOT_SECURE.
+func (r Report) Insecure() bool {
+	for i := range r.Projects {
+		if r.Projects[i].Status == drupal.NotSecure {
+			return true
+		}
+	}
+	return false
+}
+
+// ChooseAlgorithm decides, as the issue and Drupal's own history dictate,
+// which algorithm and feed a platform uses: an explicit feed category wins;
+// otherwise core 7 means Drupal 7's algorithm and "7.x" feeds, core 8 and
+// later the modern algorithm and "current" feeds.
+func ChooseAlgorithm(feed, coreVersion string) (Algorithm, error) {
+	switch feed {
+	case drupal.Category7:
+		return AlgorithmDrupal7, nil
+	case drupal.CategoryCurrent:
+		return AlgorithmModern, nil
+	case "":
+	default:
+		return 0, fmt.Errorf("unknown feed category %q (want %q or %q)", feed, drupal.CategoryCurrent, drupal.Category7)
+	}
+	major, _, _ := strings.Cut(coreVersion, ".")
+	n, err := strconv.Atoi(major)
+	switch {
+	case coreVersion == "":
+		return 0, errors.New("no core version to choose the feed by: set \"core_version\" or \"feed\"")
+	case err != nil:
+		return 0, fmt.Errorf("core version %q has no numeric major: set \"feed\" to %q or %q", coreVersion, drupal.CategoryCurrent, drupal.Category7)
+	case n == 7:
+		return AlgorithmDrupal7, nil
+	case n >= 8:
+		return AlgorithmModern, nil
+	}
+	return 0, fmt.Errorf("core version %q: Drupal %d is not supported (Drupal 7 and 8+ are)", coreVersion, n)
+}

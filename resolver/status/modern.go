@@ -1,0 +1,237 @@
+package status
+
+import (
+	"github.com/drupdate/drupdate/internal/drupal"
+)
+
+// Reasons and extras, worded as Drupal words them.
+const (
+	reasonNotFetched  = "Failed to get available update data."
+	reasonNoReleases  = "No available releases found"
+	reasonEmpty       = "Empty version"
+	reasonInvalid     = "Invalid version: "
+	reasonPending     = "No available update data"
+	reasonUnknownDate = "Unknown release date"
+	reasonInvalidInfo = "Invalid info"
+)
+
+var (
+	extraProjectInsecure = Extra{"Project not secure", "This project has been labeled insecure by the Drupal security team, and is no longer available for download. Immediately uninstalling everything included by this project is strongly recommended!"}
+	extraProjectRevoked  = Extra{"Project revoked", "This project has been revoked, and is no longer available for download. Uninstalling everything included by this project is strongly recommended!"}
+	extraProjectUnsupp   = Extra{"Project not supported", "This project is no longer supported, and is no longer available for download. Uninstalling everything included by this project is strongly recommended!"}
+	extraReleaseRevoked  = Extra{"Release revoked", "Your currently installed release has been revoked, and is no longer available for download. Uninstalling everything included in this release or upgrading is strongly recommended!"}
+	extraUnsuppNoUpdate  = Extra{"Release not supported", "Your currently installed release is now unsupported, is no longer available for download and no update is available. Uninstalling everything included in this release is strongly recommended!"}
+	extraUnsuppUpgrade   = Extra{"Release not supported", "Your currently installed release is now unsupported, and is no longer available for download. Uninstalling everything included in this release or upgrading is strongly recommended!"}
+)
+
+// Modern computes one project's status with Drupal 8+'s algorithm
+// (update_calculate_project_update_status).
+func Modern(in Installed, d Data) Result {
+	r := Result{Name: in.Name, Type: in.Type}
+	r.ExistingVersion, r.InstallType = in.existing()
+	var h *drupal.History
+	if d.Feed != nil {
+		h = d.Feed.History
+		r.Title, r.Link = h.Title, h.Link
+	}
+
+	// Step 1: project-level status ends the computation.
+	if d.State == FetchFailed {
+		r.Status, r.Reason, r.ProjectStatus = drupal.NotFetched, reasonNotFetched, "not-fetched"
+		return r
+	}
+	if h != nil && projectLevel(&r, h.ProjectStatus.Value, false) {
+		return r
+	}
+
+	// Step 2: the installed version must parse.
+	if r.ExistingVersion == "" {
+		r.Status, r.Reason = drupal.Unknown, reasonEmpty
+		return r
+	}
+	ev, err := drupal.ParseVersion(r.ExistingVersion)
+	if err != nil {
+		r.Status, r.Reason = drupal.Unknown, reasonInvalid+r.ExistingVersion
+		return r
+	}
+
+	// Step 3: the target major.
+	target := ev.MajorNumber()
+	if d.Feed == nil || !d.Feed.inSupportedBranch(r.ExistingVersion) {
+		if d.Feed != nil && len(d.Feed.branches) > 0 {
+			r.Status = drupal.NotSupported
+			for _, b := range d.Feed.branches {
+				if bv, err := drupal.ParseSupportBranch(b); err == nil {
+					target = bv.MajorNumber()
+					break
+				}
+			}
+		}
+	}
+	target = max(ev.MajorNumber(), target)
+
+	// Step 4.
+	if d.State == Pending {
+		r.Status, r.Reason = drupal.FetchPending, reasonPending
+		return r
+	}
+	if d.Feed == nil || len(d.Feed.rel) == 0 {
+		r.Status, r.Reason = drupal.Unknown, reasonNoReleases
+		return r
+	}
+
+	// Step 5: one pass over the releases in feed order.
+	f := d.Feed
+	var recKey string
+	var recCandidate *release
+	var lastSupported bool
+	var latest, devRel *release
+	for i := range f.rel {
+		rel := &f.rel[i]
+		if !rel.valid {
+			continue
+		}
+		lastSupported = rel.supported
+		installed := r.ExistingVersion == rel.key
+		if installed {
+			switch {
+			case rel.insecure:
+				r.Status = drupal.NotSecure
+			case !rel.published:
+				r.Status = drupal.Revoked
+				r.Extra = append(r.Extra, extraReleaseRevoked)
+			case !rel.supported:
+				r.Status = drupal.NotSupported
+				if !r.Recommended.Set && len(r.Also) == 0 {
+					r.Extra = append(r.Extra, extraUnsuppNoUpdate)
+				} else {
+					r.Extra = append(r.Extra, extraUnsuppUpgrade)
+				}
+			}
+		} else if !rel.published || !rel.supported || rel.insecure {
+			continue
+		} else if !rel.hasDate && rel.dev {
+			continue
+		}
+
+		if rel.major > target {
+			if !hasAlso(r.Also, rel.ver.Major) {
+				r.Also = append(r.Also, Also{Major: rel.ver.Major, Version: rel.key})
+			}
+			continue
+		}
+		onTarget := rel.major == target
+		if latest == nil && onTarget {
+			latest = rel
+			r.LatestVersion = drupal.Some(rel.key)
+		}
+		if devRel == nil && onTarget && rel.dev {
+			devRel = rel
+			r.DevVersion = drupal.Some(rel.key)
+		}
+		if !r.Recommended.Set && onTarget && rel.supported {
+			if recKey != rel.withoutExtra {
+				recKey, recCandidate = rel.withoutExtra, rel
+			}
+			if rel.noExtra && recCandidate != nil {
+				r.Recommended = drupal.Some(recCandidate.version)
+			}
+		}
+		if installed {
+			break
+		}
+		if r.InstallType == drupal.InstallDev {
+			if in.Datestamp == 0 {
+				continue
+			}
+			if rel.date != 0 && in.Datestamp+100 > rel.date {
+				continue
+			}
+		}
+		if rel.security {
+			r.SecurityUpdates = append(r.SecurityUpdates, rel.version)
+		}
+	}
+
+	// Step 6: fall back to the latest version, if the last release examined
+	// was supported.
+	if !r.Recommended.Set && r.LatestVersion.Set && lastSupported {
+		r.Recommended = r.LatestVersion
+	}
+	if r.Status != "" {
+		return r
+	}
+	finalStatus(&r, in, f, latest)
+	return r
+}
+
+// projectLevel applies a feed's project_status; it reports whether that
+// decided the status. Drupal 7 words the extras slightly differently.
+func projectLevel(r *Result, ps string, d7 bool) bool {
+	switch ps {
+	case "insecure":
+		r.Status = drupal.NotSecure
+		r.Extra = append(r.Extra, pick(d7, extraProjectInsecure, extraD7ProjectInsecure))
+	case "unpublished", "revoked":
+		r.Status = drupal.Revoked
+		r.Extra = append(r.Extra, pick(d7, extraProjectRevoked, extraD7ProjectRevoked))
+	case "unsupported":
+		r.Status = drupal.NotSupported
+		r.Extra = append(r.Extra, pick(d7, extraProjectUnsupp, extraD7ProjectUnsupp))
+	case "not-fetched":
+		r.Status, r.Reason = drupal.NotFetched, reasonNotFetched
+	default:
+		return false
+	}
+	r.ProjectStatus = ps
+	return true
+}
+
+func pick(d7 bool, modern, old Extra) Extra {
+	if d7 {
+		return old
+	}
+	return modern
+}
+
+func hasAlso(also []Also, major string) bool {
+	for _, a := range also {
+		if a.Major == major {
+			return true
+		}
+	}
+	return false
+}
+
+// finalStatus is step 7, shared by both algorithms: compare the installed
+// release with the recommendation, or a dev snapshot's datestamp with the
+// newest release's date.
+func finalStatus(r *Result, in Installed, f *Feed, latest *release) {
+	if !r.Recommended.Set {
+		r.Status, r.Reason = drupal.Unknown, reasonNoReleases
+		return
+	}
+	switch r.InstallType {
+	case drupal.InstallOfficial:
+		if r.ExistingVersion == r.Recommended.Value || r.ExistingVersion == r.LatestVersion.Value {
+			r.Status = drupal.Current
+		} else {
+			r.Status = drupal.NotCurrent
+		}
+	case drupal.InstallDev:
+		latestDev := r.LatestVersion.Value
+		if r.DevVersion.Set && dateGreater(f, r.DevVersion.Value, r.LatestVersion.Value) {
+			latestDev = r.DevVersion.Value
+		}
+		switch {
+		case in.Datestamp == 0:
+			r.Status, r.Reason = drupal.NotChecked, reasonUnknownDate
+		case datestampNewer(in.Datestamp, f, latestDev):
+			r.Status = drupal.Current
+		default:
+			r.Status = drupal.NotCurrent
+		}
+	default:
+		r.Status, r.Reason = drupal.Unknown, reasonInvalidInfo
+	}
+}
