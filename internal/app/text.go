@@ -23,12 +23,12 @@ func writeText(w io.Writer, rep status.Report, inv *drupal.Inventory) error {
 	fmt.Fprintln(tw, "STATUS\tPROJECT\tINSTALLED\tRECOMMENDED\tDETAILS")
 	var coverage *status.Coverage
 	for _, r := range rep.Worst() {
-		if r.Coverage != nil {
-			coverage = r.Coverage
+		if c := r.Coverage(); c != nil {
+			coverage = c
 		}
 		rec := "-"
-		if r.Recommended.Set && r.Recommended.Value != r.ExistingVersion {
-			rec = r.Recommended.Value
+		if r.Recommended != "" && r.Recommended != r.ExistingVersion {
+			rec = r.Recommended
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Status.Label(), r.Name, r.ExistingVersion, rec, details(&r))
 	}
@@ -56,7 +56,7 @@ func details(r *status.Result) string {
 	if r.Reason != "" {
 		parts = append(parts, r.Reason)
 	}
-	for _, x := range r.Extra {
+	for _, x := range r.Extra() {
 		parts = append(parts, x.Label)
 	}
 	var sec, also []string
@@ -78,9 +78,9 @@ func details(r *status.Result) string {
 	if len(also) > 0 {
 		parts = append(parts, "also available: "+strings.Join(also, ", "))
 	}
-	for _, c := range r.CoreCompatibility {
-		if !c.Compatible && c.Version == r.Recommended.Value {
-			parts = append(parts, r.Recommended.Value+" needs another core ("+c.Message+")")
+	for _, c := range r.CoreCompatibility() {
+		if !c.Compatible && c.Version == r.Recommended {
+			parts = append(parts, r.Recommended+" needs another core ("+c.Message+")")
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/drupdate/drupdate/internal/phpver"
@@ -49,31 +50,44 @@ type Version struct {
 // the piece after that dash is "dev". Only that piece is the extra:
 // "8.x-1.2+5-dev" has extra "dev", "1.0.0-alpha1+3-dev" has extra "alpha1+3".
 func ParseVersion(s string) (Version, error) {
+	// Hot path: evaluation parses every installed version, so this avoids
+	// allocating (no strings.Split).
 	rest := s
 	if strings.HasPrefix(s, LegacyCorePrefix) && s != "8.x-dev" {
 		rest = s[len(LegacyCorePrefix):]
 	} else if i := strings.Index(s, ".x-"); i == 1 || i == 2 {
-		if strings.Split(s, ".x-")[1] != "dev" {
+		after := s[i+3:]
+		if j := strings.Index(after, ".x-"); j >= 0 {
+			after = after[:j]
+		}
+		if after != "dev" {
 			return Version{}, fmt.Errorf("%w in %q: the only core prefix expected is %s", ErrCorePrefix, s, LegacyCorePrefix)
 		}
 	}
-	parts := strings.Split(rest, ".")
-	v := Version{raw: s, Major: parts[0]}
-	last := parts[len(parts)-1]
-	lastSplit := strings.SplitN(last, "-", 3)
-	v.Patch = lastSplit[0]
-	if len(lastSplit) > 1 {
-		v.Extra, v.HasExtra = lastSplit[1], true
+	n := strings.Count(rest, ".") + 1
+	first := strings.IndexByte(rest, '.')
+	lastDot := strings.LastIndexByte(rest, '.')
+	v := Version{raw: s, Major: rest}
+	if first >= 0 {
+		v.Major = rest[:first]
 	}
-	n := len(parts)
+	last := rest[lastDot+1:]
+	v.Patch = last
+	if d := strings.IndexByte(last, '-'); d >= 0 {
+		v.Patch, v.HasExtra = last[:d], true
+		v.Extra = last[d+1:]
+		if d2 := strings.IndexByte(v.Extra, '-'); d2 >= 0 {
+			v.Extra = v.Extra[:d2]
+		}
+	}
 	if n == 3 {
-		v.Minor, v.HasMinor = parts[1], true
+		v.Minor, v.HasMinor = rest[first+1:lastDot], true
 	}
 	var ok bool
 	v.major, ok = phpver.Numeric(v.Major)
 	if n < 2 || n > 3 || !ok ||
-		(n == 3 && !phpver.IsNumeric(parts[1])) ||
-		(!phpver.IsNumeric(lastSplit[0]) && !(v.HasExtra && v.Extra == "dev")) {
+		(n == 3 && !phpver.IsNumeric(v.Minor)) ||
+		(!phpver.IsNumeric(v.Patch) && !(v.HasExtra && v.Extra == "dev")) {
 		return Version{}, fmt.Errorf("%w in %q", ErrInvalidVersion, s)
 	}
 	return v, nil
@@ -101,8 +115,10 @@ func (v Version) IsDev() bool { return v.HasExtra && v.Extra == "dev" }
 // Compare orders versions for the resolver and for display: by major, minor
 // and patch numerically, then stability (a dev snapshot of a branch first,
 // then alpha, beta, rc and the stable release), then the extra's own
-// version_compare order, and finally the raw strings, so that it is a total
-// order in which only identical strings are equal. Drupal itself never sorts
+// number ("beta10" after "beta9"), and finally the raw strings, so that it
+// is a total order in which only identical strings are equal. PHP's
+// version_compare cannot serve here: it is not even reflexive
+// (version_compare("1.0-", "1.0-") is -1). Drupal itself never sorts
 // releases (it trusts feed order); this order is drupdate's own.
 func Compare(a, b Version) int {
 	if c := cmpNum(a.major, b.major); c != 0 {
@@ -117,7 +133,10 @@ func Compare(a, b Version) int {
 	if c := cmpNum(float64(stability(a)), float64(stability(b))); c != 0 {
 		return c
 	}
-	if c := phpver.VersionCompare(a.Extra, b.Extra); c != 0 {
+	if c := cmpNum(extraNumber(a.Extra), extraNumber(b.Extra)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Extra, b.Extra); c != 0 {
 		return c
 	}
 	return strings.Compare(a.raw, b.raw)
@@ -150,6 +169,16 @@ func cmpPart(a string, hasA bool, b string, hasB bool) int {
 		return cmpNum(float64(ra), float64(rb))
 	}
 	return cmpNum(fa, fb)
+}
+
+// extraNumber is the number ending an extra: 10 for "beta10", 0 for none.
+func extraNumber(extra string) float64 {
+	i := len(extra)
+	for i > 0 && extra[i-1] >= '0' && extra[i-1] <= '9' {
+		i--
+	}
+	f, _ := strconv.ParseFloat(extra[i:], 64)
+	return f
 }
 
 // stability ranks a version's extra: dev < unknown < alpha < beta < rc < stable.

@@ -5,8 +5,10 @@ import (
 	"strings"
 )
 
-// phpSpace is the whitespace PHP 8 allows around a numeric string.
-const phpSpace = " \t\n\r\v\f"
+// isPHPSpace is the whitespace PHP 8 allows around a numeric string.
+func isPHPSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+}
 
 // IsNumeric reports whether PHP 8's is_numeric accepts s: optional
 // surrounding whitespace, an optional sign, and a decimal integer, a decimal
@@ -18,7 +20,18 @@ func IsNumeric(s string) bool {
 
 // Numeric returns the value PHP gives a numeric string, and whether s is one.
 func Numeric(s string) (float64, bool) {
-	t := strings.Trim(s, phpSpace)
+	// Fast path for the plain digit strings versions are made of.
+	if len(s) > 0 && len(s) <= 15 {
+		var n int64
+		i := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			n = n*10 + int64(s[i]-'0')
+		}
+		if i == len(s) {
+			return float64(n), true
+		}
+	}
+	t := strings.TrimFunc(s, isPHPSpace)
 	if t == "" || !numericBody(t) {
 		return 0, false
 	}

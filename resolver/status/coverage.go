@@ -168,4 +168,3 @@ func (c *Coverage) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(m)
 }
-

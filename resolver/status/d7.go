@@ -18,8 +18,10 @@ var (
 // patch levels with PHP's loose comparison; phpver.CompareStrings is that
 // comparison, and the integer major -1 Drupal 7 gives unparseable versions
 // compares exactly like the string "-1".
-func Drupal7(in Installed, d Data) Result {
-	r := Result{Name: in.Name, Type: in.Type}
+func Drupal7(in Installed, d Data) Result { return drupal7(in, d, &arena{}) }
+
+func drupal7(in Installed, d Data, a *arena) (r Result) {
+	r = Result{Name: in.Name, Type: in.Type}
 	r.ExistingVersion, r.InstallType = in.existing()
 	existingMajor := "-1"
 	if in.HasVersion {
@@ -31,12 +33,13 @@ func Drupal7(in Installed, d Data) Result {
 		return r
 	}
 	if d.State == FetchFailed {
-		r.Status, r.Reason, r.ProjectStatus = drupal.NotFetched, reasonNotFetched, "not-fetched"
+		r.Status, r.Reason = drupal.NotFetched, reasonNotFetched
+		r.details().ProjectStatus = "not-fetched"
 		return r
 	}
 	f := d.Feed
 	h := f.History
-	r.Title, r.Link = h.Title, h.Link
+	r.History = h
 	if projectLevel(&r, h.ProjectStatus.Value, true) {
 		return r
 	}
@@ -67,6 +70,8 @@ func Drupal7(in Installed, d Data) Result {
 		return r
 	}
 
+	secStart, alsoStart := len(a.sec), len(a.also)
+	defer func() { r.SecurityUpdates, r.Also = a.secSince(secStart), a.alsoSince(alsoStart) }()
 	patch := ""
 	var patchChanged *release
 	var latest *release
@@ -80,10 +85,10 @@ func Drupal7(in Installed, d Data) Result {
 				r.Status = drupal.NotSecure
 			case src.Status.Value == "unpublished":
 				r.Status = drupal.Revoked
-				r.Extra = append(r.Extra, extraD7ReleaseRevoked)
+				r.addExtra(extraD7ReleaseRevoked)
 			case rel.unsupported:
 				r.Status = drupal.NotSupported
-				r.Extra = append(r.Extra, extraD7ReleaseUnsupp)
+				r.addExtra(extraD7ReleaseUnsupp)
 			}
 		}
 		// Unlike the modern code, the installed release is skipped too.
@@ -92,8 +97,8 @@ func Drupal7(in Installed, d Data) Result {
 		}
 		major := src.VersionMajor
 		if major.Set && phpver.CompareStrings(major.Value, target) > 0 {
-			if inLoose(major.Value, f.supportedMajors) && !hasAlso(r.Also, phpKey(major.Value)) {
-				r.Also = append(r.Also, Also{Major: phpKey(major.Value), Version: rel.key})
+			if inLoose(major.Value, f.supportedMajors) && !hasAlso(a.also[alsoStart:], major.Value) {
+				a.also = append(a.also, Also{Major: major.Value, Version: rel.key})
 			}
 			continue
 		}
@@ -101,17 +106,17 @@ func Drupal7(in Installed, d Data) Result {
 		onTarget := phpver.CompareStrings(major.Value, target) == 0 && (major.Set || target == "")
 		if latest == nil && onTarget {
 			latest = rel
-			r.LatestVersion = drupal.Some(rel.key)
+			r.LatestVersion = rel.key
 		}
-		if !r.DevVersion.Set && onTarget && src.VersionExtra.Set && src.VersionExtra.Value == "dev" {
-			r.DevVersion = drupal.Some(rel.key)
+		if r.DevVersion == "" && onTarget && src.VersionExtra.Set && src.VersionExtra.Value == "dev" {
+			r.DevVersion = rel.key
 		}
-		if !r.Recommended.Set && onTarget && src.VersionPatch.Set {
+		if r.Recommended == "" && onTarget && src.VersionPatch.Set {
 			if phpver.CompareStrings(patch, src.VersionPatch.Value) != 0 {
 				patch, patchChanged = src.VersionPatch.Value, rel
 			}
 			if !truthy(src.VersionExtra.Value) && patchChanged != nil && patchChanged.src.Version.Set {
-				r.Recommended = drupal.Some(patchChanged.version)
+				r.Recommended = patchChanged.version
 			}
 		}
 		if installed {
@@ -126,21 +131,20 @@ func Drupal7(in Installed, d Data) Result {
 			}
 		}
 		if rel.security {
-			r.SecurityUpdates = append(r.SecurityUpdates, rel.version)
+			a.sec = append(a.sec, rel.version)
 		}
 	}
 
-	if !r.Recommended.Set && r.LatestVersion.Set {
+	if r.Recommended == "" && r.LatestVersion != "" {
 		r.Recommended = r.LatestVersion
 	}
 	// Any security release makes Drupal 7 call the project insecure.
-	if len(r.SecurityUpdates) > 0 {
+	if len(a.sec) > secStart {
 		r.Status = drupal.NotSecure
 	}
-	if r.Status != "" {
-		return r
+	if r.Status == 0 {
+		finalStatus(&r, in, f, latest)
 	}
-	finalStatus(&r, in, f, latest)
 	return r
 }
 
@@ -153,8 +157,3 @@ func inLoose(needle string, haystack []string) bool {
 	}
 	return false
 }
-
-// phpKey is the array key PHP makes of a string: a canonical decimal
-// integer becomes an int, whose JSON form is the same digits, so only
-// distinctness matters and the string itself serves as the key.
-func phpKey(s string) string { return s }

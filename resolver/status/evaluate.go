@@ -44,7 +44,8 @@ type Platform struct {
 	Projects  []Installed
 }
 
-// Report is every project's result for one platform, sorted by name.
+// Report is every project's result for one platform: core first, then the
+// others in the platform's order.
 type Report struct {
 	Algorithm Algorithm
 	Projects  []Result
@@ -64,11 +65,22 @@ type Evaluator struct {
 // Evaluate computes the status of every project of p. data holds what was
 // fetched per project; a project missing from it is UNKNOWN, as in Drupal.
 func (e *Evaluator) Evaluate(p Platform, data map[string]Data) Report {
-	rep := Report{Algorithm: p.Algorithm, Projects: make([]Result, 0, len(p.Projects))}
-	eval := Modern
+	return Report{Algorithm: p.Algorithm, Projects: e.AppendEvaluate(make([]Result, 0, len(p.Projects)), p, data)}
+}
+
+// AppendEvaluate is Evaluate appending the results to dst, so that a caller
+// that evaluates many platforms and keeps only what changed can reuse one
+// buffer instead of allocating a result slice per platform.
+func (e *Evaluator) AppendEvaluate(dst []Result, p Platform, data map[string]Data) []Result {
+	rep := Report{Projects: dst}
+	eval := modern
 	if p.Algorithm == AlgorithmDrupal7 {
-		eval = Drupal7
+		eval = drupal7
 	}
+	// Most projects have few security releases pending and fewer higher
+	// majors; growth handles the rest.
+	n := len(p.Projects)
+	a := &arena{sec: make([]string, 0, n), also: make([]Also, 0, n/4+1)}
 	// Core first: its result decides how contrib releases are annotated.
 	var ci *compatIndex
 	for _, in := range p.Projects {
@@ -79,10 +91,12 @@ func (e *Evaluator) Evaluate(p Platform, data map[string]Data) Report {
 		if !ok {
 			break
 		}
-		r := eval(in, d)
+		r := eval(in, d, a)
 		if p.Algorithm == AlgorithmModern && d.Feed != nil {
 			if in.Type == "core" && len(d.Feed.rel) > 0 {
-				r.Coverage = coverage(r.ExistingVersion, d.Feed, e.now())
+				if c := coverage(r.ExistingVersion, d.Feed, e.now()); c != nil {
+					r.details().Coverage = c
+				}
 			}
 			if truthy(d.Feed.History.SupportedBranches.Value) {
 				ci = e.compatIndexFor(d.Feed, r.ExistingVersion)
@@ -101,14 +115,13 @@ func (e *Evaluator) Evaluate(p Platform, data map[string]Data) Report {
 			rep.Projects = append(rep.Projects, r)
 			continue
 		}
-		r := eval(in, d)
+		r := eval(in, d, a)
 		if ci != nil && d.Feed != nil {
 			ci.annotate(&r, d.Feed)
 		}
 		rep.Projects = append(rep.Projects, r)
 	}
-	slices.SortFunc(rep.Projects, func(a, b Result) int { return strings.Compare(a.Name, b.Name) })
-	return rep
+	return rep.Projects
 }
 
 func (e *Evaluator) now() time.Time {

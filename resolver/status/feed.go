@@ -21,29 +21,27 @@ type Feed struct {
 	supportedMajors []string
 }
 
-// release holds what evaluation needs of one release, computed once.
+// release holds what evaluation needs of one release, computed once. The
+// fields the scan reads for every release come first, to share cache lines.
 type release struct {
-	src     *drupal.Release
-	key     string // what Drupal keys the release by
-	version string // the release's own version value (data)
+	valid       bool // passes ProjectRelease validation and version parsing
+	published   bool
+	supported   bool // in a supported branch and not tagged Unsupported
+	insecure    bool
+	unsupported bool
+	security    bool
+	hasDate     bool
+	dev         bool // getVersionExtra() === 'dev'
+	noExtra     bool // getVersionExtra() === NULL
+	d7Skip      bool // Drupal 7 skips it (unpublished, Insecure or Unsupported), even installed
+	major       float64
+	date        int64  // ProjectRelease::getDate(); 0 when absent
+	key         string // what Drupal keys the release by
+	version     string // the release's own version value (data)
 
-	// Modern algorithm.
-	valid        bool // passes ProjectRelease validation and version parsing
-	ver          drupal.Version
-	major        float64
-	supported    bool // in a supported branch and not tagged Unsupported
-	published    bool
-	insecure     bool
-	unsupported  bool
-	security     bool
-	date         int64 // ProjectRelease::getDate(); 0 when absent
-	hasDate      bool
 	withoutExtra string
-	noExtra      bool // getVersionExtra() === NULL
-	dev          bool // getVersionExtra() === 'dev'
-
-	// Drupal 7 algorithm: it skips these releases, the installed one included.
-	d7Skip bool
+	ver          drupal.Version
+	src          *drupal.Release
 }
 
 // Prepare works out, once, every per-release fact the algorithms use.
@@ -79,8 +77,12 @@ func Prepare(h *drupal.History) *Feed {
 			}
 		}
 		r.d7Skip = src.Status.Value == "unpublished" || r.insecure || r.unsupported
+
 		f.byKey[r.key] = i
-		if !validRelease(src) {
+		// A release keyed by "" (its first <version> empty, a later one
+		// not) would make Drupal recommend the empty string; drupdate, which
+		// uses "" for "none", skips it.
+		if r.key == "" || !validRelease(src) {
 			continue
 		}
 		v, err := drupal.ParseVersion(r.version)

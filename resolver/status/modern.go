@@ -26,18 +26,43 @@ var (
 
 // Modern computes one project's status with Drupal 8+'s algorithm
 // (update_calculate_project_update_status).
-func Modern(in Installed, d Data) Result {
-	r := Result{Name: in.Name, Type: in.Type}
+func Modern(in Installed, d Data) Result { return modern(in, d, &arena{}) }
+
+// arena backs the version lists of many results with shared arrays, so a
+// platform's evaluation allocates a few times rather than per project. Each
+// result keeps a full-capped sub-slice, so later appends never touch it.
+type arena struct {
+	sec  []string
+	also []Also
+}
+
+func (a *arena) secSince(start int) []string {
+	if len(a.sec) == start {
+		return nil
+	}
+	return a.sec[start:len(a.sec):len(a.sec)]
+}
+
+func (a *arena) alsoSince(start int) []Also {
+	if len(a.also) == start {
+		return nil
+	}
+	return a.also[start:len(a.also):len(a.also)]
+}
+
+func modern(in Installed, d Data, a *arena) (r Result) {
+	r = Result{Name: in.Name, Type: in.Type}
 	r.ExistingVersion, r.InstallType = in.existing()
 	var h *drupal.History
 	if d.Feed != nil {
 		h = d.Feed.History
-		r.Title, r.Link = h.Title, h.Link
+		r.History = h
 	}
 
 	// Step 1: project-level status ends the computation.
 	if d.State == FetchFailed {
-		r.Status, r.Reason, r.ProjectStatus = drupal.NotFetched, reasonNotFetched, "not-fetched"
+		r.Status, r.Reason = drupal.NotFetched, reasonNotFetched
+		r.details().ProjectStatus = "not-fetched"
 		return r
 	}
 	if h != nil && projectLevel(&r, h.ProjectStatus.Value, false) {
@@ -82,6 +107,8 @@ func Modern(in Installed, d Data) Result {
 
 	// Step 5: one pass over the releases in feed order.
 	f := d.Feed
+	secStart, alsoStart := len(a.sec), len(a.also)
+	defer func() { r.SecurityUpdates, r.Also = a.secSince(secStart), a.alsoSince(alsoStart) }()
 	var recKey string
 	var recCandidate *release
 	var lastSupported bool
@@ -99,13 +126,13 @@ func Modern(in Installed, d Data) Result {
 				r.Status = drupal.NotSecure
 			case !rel.published:
 				r.Status = drupal.Revoked
-				r.Extra = append(r.Extra, extraReleaseRevoked)
+				r.addExtra(extraReleaseRevoked)
 			case !rel.supported:
 				r.Status = drupal.NotSupported
-				if !r.Recommended.Set && len(r.Also) == 0 {
-					r.Extra = append(r.Extra, extraUnsuppNoUpdate)
+				if r.Recommended == "" && len(a.also) == alsoStart {
+					r.addExtra(extraUnsuppNoUpdate)
 				} else {
-					r.Extra = append(r.Extra, extraUnsuppUpgrade)
+					r.addExtra(extraUnsuppUpgrade)
 				}
 			}
 		} else if !rel.published || !rel.supported || rel.insecure {
@@ -115,26 +142,26 @@ func Modern(in Installed, d Data) Result {
 		}
 
 		if rel.major > target {
-			if !hasAlso(r.Also, rel.ver.Major) {
-				r.Also = append(r.Also, Also{Major: rel.ver.Major, Version: rel.key})
+			if !hasAlso(a.also[alsoStart:], rel.ver.Major) {
+				a.also = append(a.also, Also{Major: rel.ver.Major, Version: rel.key})
 			}
 			continue
 		}
 		onTarget := rel.major == target
 		if latest == nil && onTarget {
 			latest = rel
-			r.LatestVersion = drupal.Some(rel.key)
+			r.LatestVersion = rel.key
 		}
 		if devRel == nil && onTarget && rel.dev {
 			devRel = rel
-			r.DevVersion = drupal.Some(rel.key)
+			r.DevVersion = rel.key
 		}
-		if !r.Recommended.Set && onTarget && rel.supported {
+		if r.Recommended == "" && onTarget && rel.supported {
 			if recKey != rel.withoutExtra {
 				recKey, recCandidate = rel.withoutExtra, rel
 			}
 			if rel.noExtra && recCandidate != nil {
-				r.Recommended = drupal.Some(recCandidate.version)
+				r.Recommended = recCandidate.version
 			}
 		}
 		if installed {
@@ -149,19 +176,18 @@ func Modern(in Installed, d Data) Result {
 			}
 		}
 		if rel.security {
-			r.SecurityUpdates = append(r.SecurityUpdates, rel.version)
+			a.sec = append(a.sec, rel.version)
 		}
 	}
 
 	// Step 6: fall back to the latest version, if the last release examined
 	// was supported.
-	if !r.Recommended.Set && r.LatestVersion.Set && lastSupported {
+	if r.Recommended == "" && r.LatestVersion != "" && lastSupported {
 		r.Recommended = r.LatestVersion
 	}
-	if r.Status != "" {
-		return r
+	if r.Status == 0 {
+		finalStatus(&r, in, f, latest)
 	}
-	finalStatus(&r, in, f, latest)
 	return r
 }
 
@@ -171,19 +197,19 @@ func projectLevel(r *Result, ps string, d7 bool) bool {
 	switch ps {
 	case "insecure":
 		r.Status = drupal.NotSecure
-		r.Extra = append(r.Extra, pick(d7, extraProjectInsecure, extraD7ProjectInsecure))
+		r.addExtra(pick(d7, extraProjectInsecure, extraD7ProjectInsecure))
 	case "unpublished", "revoked":
 		r.Status = drupal.Revoked
-		r.Extra = append(r.Extra, pick(d7, extraProjectRevoked, extraD7ProjectRevoked))
+		r.addExtra(pick(d7, extraProjectRevoked, extraD7ProjectRevoked))
 	case "unsupported":
 		r.Status = drupal.NotSupported
-		r.Extra = append(r.Extra, pick(d7, extraProjectUnsupp, extraD7ProjectUnsupp))
+		r.addExtra(pick(d7, extraProjectUnsupp, extraD7ProjectUnsupp))
 	case "not-fetched":
 		r.Status, r.Reason = drupal.NotFetched, reasonNotFetched
 	default:
 		return false
 	}
-	r.ProjectStatus = ps
+	r.details().ProjectStatus = ps
 	return true
 }
 
@@ -207,21 +233,21 @@ func hasAlso(also []Also, major string) bool {
 // release with the recommendation, or a dev snapshot's datestamp with the
 // newest release's date.
 func finalStatus(r *Result, in Installed, f *Feed, latest *release) {
-	if !r.Recommended.Set {
+	if r.Recommended == "" {
 		r.Status, r.Reason = drupal.Unknown, reasonNoReleases
 		return
 	}
 	switch r.InstallType {
 	case drupal.InstallOfficial:
-		if r.ExistingVersion == r.Recommended.Value || r.ExistingVersion == r.LatestVersion.Value {
+		if r.ExistingVersion == r.Recommended || r.ExistingVersion == r.LatestVersion {
 			r.Status = drupal.Current
 		} else {
 			r.Status = drupal.NotCurrent
 		}
 	case drupal.InstallDev:
-		latestDev := r.LatestVersion.Value
-		if r.DevVersion.Set && dateGreater(f, r.DevVersion.Value, r.LatestVersion.Value) {
-			latestDev = r.DevVersion.Value
+		latestDev := r.LatestVersion
+		if r.DevVersion != "" && dateGreater(f, r.DevVersion, r.LatestVersion) {
+			latestDev = r.DevVersion
 		}
 		switch {
 		case in.Datestamp == 0:

@@ -8,30 +8,75 @@ import (
 
 // Result is one project's computed status: the fields of Drupal's
 // $project_data that the report shows.
+//
+// It is kept small (a fleet holds one per installed project): the rarely
+// needed parts live behind Details.
 type Result struct {
 	Name            string
 	Type            string
-	Status          drupal.Status
-	Reason          string // "" when Drupal gives none
-	InstallType     drupal.InstallType
 	ExistingVersion string
+	Reason          string // "" when Drupal gives none
+	Status          drupal.Status
+	InstallType     drupal.InstallType
+	// History is the feed the result was computed from, if any; the report
+	// takes the project's title and link from it, as Drupal does.
+	History *drupal.History
+
+	// Versions; "" when Drupal found none.
+	Recommended     string
+	LatestVersion   string
+	DevVersion      string
+	SecurityUpdates []string // release versions, in feed order
+	Also            []Also   // higher majors, in the order Drupal found them
+
+	Details *Details // nil when none of it applies
+}
+
+// Details holds what only some results carry.
+type Details struct {
 	// ProjectStatus is the feed's project_status when it alone decided the
 	// status (insecure, revoked, unpublished, unsupported, not-fetched).
 	ProjectStatus string
-	Title, Link   drupal.Opt
-
-	Recommended     drupal.Opt
-	LatestVersion   drupal.Opt
-	DevVersion      drupal.Opt
-	SecurityUpdates []string // release versions, in feed order
-	Also            []Also   // higher majors, in the order Drupal found them
-	Extra           []Extra
-
+	Extra         []Extra
 	// CoreCompatibility annotates the releases Drupal annotates (modern only).
 	CoreCompatibility []Compat
 	// Coverage is core's security coverage (core project, modern only).
 	Coverage *Coverage
 }
+
+// details returns r's Details, creating them on first use.
+func (r *Result) details() *Details {
+	if r.Details == nil {
+		r.Details = &Details{}
+	}
+	return r.Details
+}
+
+// Extra returns Drupal's extra boxes for the project.
+func (r *Result) Extra() []Extra {
+	if r.Details == nil {
+		return nil
+	}
+	return r.Details.Extra
+}
+
+// CoreCompatibility returns the releases' core_compatibility annotations.
+func (r *Result) CoreCompatibility() []Compat {
+	if r.Details == nil {
+		return nil
+	}
+	return r.Details.CoreCompatibility
+}
+
+// Coverage returns core's security coverage, or nil.
+func (r *Result) Coverage() *Coverage {
+	if r.Details == nil {
+		return nil
+	}
+	return r.Details.Coverage
+}
+
+func (r *Result) addExtra(x Extra) { d := r.details(); d.Extra = append(d.Extra, x) }
 
 // Also is one "Also available" entry: the first surviving release of a
 // higher major.
@@ -73,8 +118,8 @@ const (
 // theme_update_report has the same rules).
 func (r *Result) Displayed() []Displayed {
 	var out []Displayed
-	if r.Recommended.Set {
-		rec := r.Recommended.Value
+	if r.Recommended != "" {
+		rec := r.Recommended
 		if r.Status != drupal.Current || r.ExistingVersion != rec {
 			if !(len(r.SecurityUpdates) == 1 && r.SecurityUpdates[0] == rec) {
 				out = append(out, Displayed{LabelRecommended, rec})
@@ -83,11 +128,11 @@ func (r *Result) Displayed() []Displayed {
 				out = append(out, Displayed{LabelSecurity, s})
 			}
 		}
-		if r.LatestVersion.Value != rec {
-			out = append(out, Displayed{LabelLatest, r.LatestVersion.Value})
+		if r.LatestVersion != rec {
+			out = append(out, Displayed{LabelLatest, r.LatestVersion})
 		}
-		if r.InstallType == drupal.InstallDev && r.Status != drupal.Current && r.DevVersion.Set && r.DevVersion.Value != rec {
-			out = append(out, Displayed{LabelDev, r.DevVersion.Value})
+		if r.InstallType == drupal.InstallDev && r.Status != drupal.Current && r.DevVersion != "" && r.DevVersion != rec {
+			out = append(out, Displayed{LabelDev, r.DevVersion})
 		}
 	}
 	for _, a := range r.Also {
@@ -115,6 +160,14 @@ func opt(o drupal.Opt) *string {
 		return nil
 	}
 	return &o.Value
+}
+
+// nonEmpty renders a version as a JSON string, or null when there is none.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // orderedMap is a JSON object that keeps insertion order, as PHP arrays do.
@@ -159,7 +212,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		also.vals = append(also.vals, a.Version)
 	}
 	compat := orderedMap[compatJSON]{}
-	for _, c := range r.CoreCompatibility {
+	for _, c := range r.CoreCompatibility() {
 		compat.keys = append(compat.keys, c.Version)
 		compat.vals = append(compat.vals, compatJSON{c.Compatible, c.Message})
 	}
@@ -167,7 +220,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	if sec == nil {
 		sec = []string{}
 	}
-	extra := r.Extra
+	extra := r.Extra()
 	if extra == nil {
 		extra = []Extra{}
 	}
@@ -175,9 +228,13 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	if disp == nil {
 		disp = []Displayed{}
 	}
+	var title, link drupal.Opt
+	if r.History != nil {
+		title, link = r.History.Title, r.History.Link
+	}
 	var ps *string
-	if r.ProjectStatus != "" {
-		ps = &r.ProjectStatus
+	if r.Details != nil && r.Details.ProjectStatus != "" {
+		ps = &r.Details.ProjectStatus
 	}
 	return json.Marshal(struct {
 		Status            drupal.Status          `json:"status"`
@@ -200,7 +257,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		Coverage          *Coverage              `json:"security_coverage,omitempty"`
 	}{
 		r.Status, r.Status.Label(), reason, r.Type, r.InstallType, r.ExistingVersion,
-		opt(r.Recommended), opt(r.LatestVersion), opt(r.DevVersion), opt(r.Title), opt(r.Link), ps,
-		sec, also, compat, extra, disp, r.Coverage,
+		nonEmpty(r.Recommended), nonEmpty(r.LatestVersion), nonEmpty(r.DevVersion), opt(title), opt(link), ps,
+		sec, also, compat, extra, disp, r.Coverage(),
 	})
 }

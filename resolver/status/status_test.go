@@ -9,16 +9,12 @@ import (
 // summarize renders the fields a rule pins, so failures read as one line.
 func summarize(r Result) string {
 	var b strings.Builder
-	b.WriteString(string(r.Status))
+	b.WriteString(r.Status.String())
 	if r.Reason != "" {
 		fmt.Fprintf(&b, " reason=%q", r.Reason)
 	}
-	for _, f := range []struct {
-		name string
-		set  bool
-		v    string
-	}{{"rec", r.Recommended.Set, r.Recommended.Value}, {"latest", r.LatestVersion.Set, r.LatestVersion.Value}, {"dev", r.DevVersion.Set, r.DevVersion.Value}} {
-		if f.set {
+	for _, f := range []struct{ name, v string }{{"rec", r.Recommended}, {"latest", r.LatestVersion}, {"dev", r.DevVersion}} {
+		if f.v != "" {
 			fmt.Fprintf(&b, " %s=%s", f.name, f.v)
 		}
 	}
@@ -28,7 +24,7 @@ func summarize(r Result) string {
 	for _, a := range r.Also {
 		fmt.Fprintf(&b, " also=%s:%s", a.Major, a.Version)
 	}
-	for _, x := range r.Extra {
+	for _, x := range r.Extra() {
 		fmt.Fprintf(&b, " extra=%q", x.Label)
 	}
 	return b.String()
