@@ -42,11 +42,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func (e *env) dispatch(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		e.usage(e.stderr)
+		return &usageError{}
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		e.usage(e.stdout)
-		if len(args) == 0 {
-			return &usageError{}
-		}
 		return nil
 	}
 	for _, c := range commands() {

@@ -20,17 +20,17 @@ func writeText(w io.Writer, rep status.Report, inv *drupal.Inventory) error {
 		core = "unknown"
 	}
 	fmt.Fprintf(tw, "Drupal core %s: %d projects, %s update status (%q feeds)\n\n", core, len(rep.Projects), algorithmName(rep.Algorithm), rep.Algorithm.Category())
-	fmt.Fprintln(tw, "STATUS\tPROJECT\tINSTALLED\tRECOMMENDED\tDETAILS")
+	fmt.Fprintln(tw, "STATUS\tPROJECT\tINSTALLED → RECOMMENDED\tDETAILS")
 	var coverage *status.Coverage
 	for _, r := range rep.Worst() {
 		if c := r.Coverage(); c != nil {
 			coverage = c
 		}
-		rec := "-"
+		versions := r.ExistingVersion
 		if r.Recommended != "" && r.Recommended != r.ExistingVersion {
-			rec = r.Recommended
+			versions += " → " + r.Recommended
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Status.Label(), r.Name, r.ExistingVersion, rec, details(&r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Status.Label(), r.Name, versions, details(&r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -94,7 +94,7 @@ func summary(rep status.Report) string {
 	var parts []string
 	for _, s := range drupal.Statuses {
 		if n := counts[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(s.Label())))
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}
 	if len(parts) == 0 {

@@ -109,8 +109,14 @@ func Prepare(h *drupal.History) *Feed {
 
 // validRelease applies ProjectRelease's validation: a non-blank version and
 // release_link, status exactly published or unpublished, a download_link
-// that is not blank if present, and a numeric date if present.
+// that is not blank if present, a numeric date if present, and no term
+// other than "Release type" (its Collection constraint allows no others).
 func validRelease(r *drupal.Release) bool {
+	for _, t := range r.Terms {
+		if t.Name != "Release type" {
+			return false
+		}
+	}
 	switch {
 	case !r.Version.Set || r.Version.Value == "":
 		return false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/drupdate/drupdate/internal/drupal"
 )
 
 // summarize renders the fields a rule pins, so failures read as one line.
@@ -109,4 +111,14 @@ func TestDrupal7Rules(t *testing.T) {
 		{"garbage version has major -1", "custom", 0, legacy + "7.x-2.0 major=2 patch=0", "NOT_SUPPORTED rec=7.x-2.0 latest=7.x-2.0"},
 		{"project revoked", "7.x-1.1", 0, "status=revoked\n" + legacy + "7.x-1.1 major=1 patch=1", `REVOKED extra="Project revoked"`},
 	})
+}
+
+func TestForeignReleaseTermInvalidates(t *testing.T) {
+	f := feed(t, "branches=2.\n2.0.9 sec\n2.0.8")
+	f.History.Releases[0].Terms = append(f.History.Releases[0].Terms, drupal.Term{Name: "Maintenance status", Value: "Actively maintained"})
+	f = Prepare(f.History)
+	got := summarize(Modern(Installed{Name: "p", Version: "2.0.8", HasVersion: true}, Data{Feed: f}))
+	if want := "CURRENT rec=2.0.8 latest=2.0.8"; got != want {
+		t.Errorf("Modern(2.0.8) with a foreign term on 2.0.9 = %s, want %s", got, want)
+	}
 }
