@@ -78,7 +78,7 @@ func details(r *status.Result) string {
 	if len(also) > 0 {
 		parts = append(parts, "also available: "+strings.Join(also, ", "))
 	}
-	for _, c := range r.CoreCompatibility() {
+	for _, c := range r.Compat {
 		if !c.Compatible && c.Version == r.Recommended {
 			parts = append(parts, r.Recommended+" needs another core ("+c.Message+")")
 		}

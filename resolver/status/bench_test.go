@@ -73,3 +73,28 @@ func BenchmarkEvaluatePlatform150(b *testing.B) {
 		}
 	})
 }
+
+// TestEvaluateConcurrent evaluates one fleet's shared feeds from several
+// goroutines, as the service does; run with -race it checks the
+// memoised core-compatibility verdicts.
+func TestEvaluateConcurrent(t *testing.T) {
+	p, data := benchPlatform(20)
+	ev := &Evaluator{}
+	want := ev.Evaluate(p, data)
+	if len(want.Projects[1].Compat) == 0 {
+		t.Fatalf("benchmark platform has no core-compatibility annotations; the test would prove nothing")
+	}
+	done := make(chan Report)
+	for range 4 {
+		go func() { done <- ev.Evaluate(p, data) }()
+	}
+	for range 4 {
+		got := <-done
+		for i := range want.Projects {
+			w, g := want.Projects[i], got.Projects[i]
+			if w.Status != g.Status || w.Recommended != g.Recommended || len(w.Compat) != len(g.Compat) || (len(w.Compat) > 0 && w.Compat[0] != g.Compat[0]) {
+				t.Errorf("concurrent Evaluate: project %s = %+v, want %+v", w.Name, g, w)
+			}
+		}
+	}
+}

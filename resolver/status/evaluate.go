@@ -81,6 +81,9 @@ func (e *Evaluator) AppendEvaluate(dst []Result, p Platform, data map[string]Dat
 	// majors; growth handles the rest.
 	n := len(p.Projects)
 	a := &arena{sec: make([]string, 0, n), also: make([]Also, 0, n/4+1)}
+	if p.Algorithm == AlgorithmModern {
+		a.compat = make([]Compat, 0, 2*n)
+	}
 	// Core first: its result decides how contrib releases are annotated.
 	var ci *compatIndex
 	for _, in := range p.Projects {
@@ -117,7 +120,11 @@ func (e *Evaluator) AppendEvaluate(dst []Result, p Platform, data map[string]Dat
 		}
 		r := eval(in, d, a)
 		if ci != nil && d.Feed != nil {
-			ci.annotate(&r, d.Feed)
+			start := len(a.compat)
+			a.compat = ci.annotate(a.compat, &r, d.Feed)
+			if len(a.compat) > start {
+				r.Compat = a.compat[start:len(a.compat):len(a.compat)]
+			}
 		}
 		rep.Projects = append(rep.Projects, r)
 	}

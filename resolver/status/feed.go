@@ -2,6 +2,7 @@ package status
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/drupdate/drupdate/internal/drupal"
 	"github.com/drupdate/drupdate/internal/phpver"
@@ -42,6 +43,16 @@ type release struct {
 	withoutExtra string
 	ver          drupal.Version
 	src          *drupal.Release
+
+	// verdict caches the last core-compatibility verdict and the index it
+	// came from: across a fleet most platforms share core's version, so
+	// this saves a locked map look-up per annotated release.
+	verdict atomic.Pointer[cachedVerdict]
+}
+
+type cachedVerdict struct {
+	ci *compatIndex
+	vd compatVerdict
 }
 
 // Prepare works out, once, every per-release fact the algorithms use.

@@ -32,8 +32,9 @@ func Modern(in Installed, d Data) Result { return modern(in, d, &arena{}) }
 // platform's evaluation allocates a few times rather than per project. Each
 // result keeps a full-capped sub-slice, so later appends never touch it.
 type arena struct {
-	sec  []string
-	also []Also
+	sec    []string
+	also   []Also
+	compat []Compat
 }
 
 func (a *arena) secSince(start int) []string {

@@ -28,6 +28,9 @@ type Result struct {
 	DevVersion      string
 	SecurityUpdates []string // release versions, in feed order
 	Also            []Also   // higher majors, in the order Drupal found them
+	// Compat annotates the releases Drupal annotates with their
+	// core_compatibility verdict (modern only).
+	Compat []Compat
 
 	Details *Details // nil when none of it applies
 }
@@ -38,8 +41,6 @@ type Details struct {
 	// status (insecure, revoked, unpublished, unsupported, not-fetched).
 	ProjectStatus string
 	Extra         []Extra
-	// CoreCompatibility annotates the releases Drupal annotates (modern only).
-	CoreCompatibility []Compat
 	// Coverage is core's security coverage (core project, modern only).
 	Coverage *Coverage
 }
@@ -58,14 +59,6 @@ func (r *Result) Extra() []Extra {
 		return nil
 	}
 	return r.Details.Extra
-}
-
-// CoreCompatibility returns the releases' core_compatibility annotations.
-func (r *Result) CoreCompatibility() []Compat {
-	if r.Details == nil {
-		return nil
-	}
-	return r.Details.CoreCompatibility
 }
 
 // Coverage returns core's security coverage, or nil.
@@ -212,7 +205,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		also.vals = append(also.vals, a.Version)
 	}
 	compat := orderedMap[compatJSON]{}
-	for _, c := range r.CoreCompatibility() {
+	for _, c := range r.Compat {
 		compat.keys = append(compat.keys, c.Version)
 		compat.vals = append(compat.vals, compatJSON{c.Compatible, c.Message})
 	}
