@@ -30,6 +30,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"status", "report every project's update status", runStatus},
+		{"inventory", "scan a platform: core, projects, versions, sites, unmet dependencies", runInventory},
 		{"version", "print drupdate's version", runVersion},
 	}
 }

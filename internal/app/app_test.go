@@ -41,7 +41,11 @@ func TestUsage(t *testing.T) {
 	}{
 		{nil, exitUsage, "Usage: drupdate COMMAND"},
 		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
-		{[]string{"status"}, exitUsage, "status needs --installed FILE"},
+		{[]string{"status"}, exitUsage, "status needs a platform PATH, --installed FILE or --config FLEET"},
+		{[]string{"status", "a", "b"}, exitUsage, "one platform PATH"},
+		{[]string{"status", "a", "--installed", "x.json"}, exitUsage, "only one of PATH, --installed and --config"},
+		{[]string{"inventory"}, exitUsage, "inventory takes one platform PATH"},
+		{[]string{"inventory", "/nonexistent/platform"}, exitError, "scan /nonexistent/platform"},
 		{[]string{"status", "--installed", "x.json", "--format", "yaml"}, exitUsage, "--format must be text or json"},
 		{[]string{"status", "--no-such-flag"}, exitUsage, "flag provided but not defined"},
 		{[]string{"status", "--installed", "x.json", "--now", "yesterday"}, exitUsage, "not an RFC 3339 time"},

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/drupdate/drupdate/feeds"
@@ -19,6 +21,7 @@ const defaultReleaseHistory = "https://updates.drupal.org/release-history"
 
 type statusFlags struct {
 	installed    string
+	config       string
 	source       string
 	format       string
 	securityOnly bool
@@ -26,9 +29,10 @@ type statusFlags struct {
 }
 
 func runStatus(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "status", "--installed FILE [--release-history URL|DIR] [--format text|json] [--security-only]")
+	fs := newFlags(e, "status", "[PATH | --installed FILE | --config FLEET] [--release-history URL|DIR] [--format text|json] [--security-only]")
 	var f statusFlags
-	fs.StringVar(&f.installed, "installed", "", "inventory `FILE` (JSON: core_version and projects)")
+	fs.StringVar(&f.installed, "installed", "", "inventory `FILE` (JSON, as 'drupdate inventory' writes it) instead of scanning a PATH")
+	fs.StringVar(&f.config, "config", "", "fleet configuration `FILE` (YAML): report every platform it names, each feed fetched once")
 	fs.StringVar(&f.source, "release-history", defaultReleaseHistory, "release-history base `URL`, or a local mirror `DIR` laid out DIR/<project>/<category>.xml")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or json")
 	fs.BoolVar(&f.securityOnly, "security-only", false, "list only projects that need a security update")
@@ -40,11 +44,19 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if f.format != "text" && f.format != "json" {
 		return usagef("--format must be text or json, not %q", f.format)
 	}
-	if len(pos) > 0 {
-		return usagef("status takes no arguments; name the inventory with --installed")
+	sources := 0
+	for _, set := range []bool{len(pos) > 0, f.installed != "", f.config != ""} {
+		if set {
+			sources++
+		}
 	}
-	if f.installed == "" {
-		return usagef("status needs --installed FILE")
+	switch {
+	case len(pos) > 1:
+		return usagef("status takes one platform PATH, not %d", len(pos))
+	case sources == 0:
+		return usagef("status needs a platform PATH, --installed FILE or --config FLEET")
+	case sources > 1:
+		return usagef("give only one of PATH, --installed and --config")
 	}
 	now := e.now
 	if f.now != "" {
@@ -55,7 +67,19 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		now = func() time.Time { return t }
 	}
 
-	inv, err := readInventory(f.installed)
+	var targets []*target
+	switch {
+	case f.config != "":
+		targets, err = fleetTargets(ctx, e, f.config)
+	case f.installed != "":
+		var inv *drupal.Inventory
+		inv, err = readInventory(f.installed)
+		targets = []*target{{inv: inv}}
+	default:
+		var inv *drupal.Inventory
+		inv, err = scan(ctx, e, pos[0])
+		targets = []*target{{inv: inv, path: pos[0]}}
+	}
 	if err != nil {
 		return err
 	}
@@ -63,26 +87,50 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("release history: %w", err)
 	}
-	ev := &status.Evaluator{Now: now}
-	rep, err := evaluateInventory(ctx, client, ev, inv)
-	if err != nil {
+	if err := evaluateTargets(ctx, client, &status.Evaluator{Now: now}, targets); err != nil {
 		return err
 	}
 	if f.securityOnly {
-		rep = onlyInsecure(rep)
+		for _, t := range targets {
+			t.report = onlyInsecure(t.report)
+		}
 	}
-	if f.format == "json" {
-		err = writeJSON(e, rep, inv)
-	} else {
-		err = writeText(e.stdout, rep, inv)
+	if f.config == "" {
+		if t := targets[0]; t.err != nil {
+			return t.err
+		}
+	}
+	switch {
+	case f.format == "json" && f.config != "":
+		err = writeFleetJSON(e.stdout, targets)
+	case f.format == "json":
+		err = writeJSON(e.stdout, targets[0])
+	case f.config != "":
+		err = writeFleetText(e.stdout, targets)
+	default:
+		err = writeText(e.stdout, targets[0])
 	}
 	if err != nil {
 		return err
 	}
-	if rep.Insecure() {
+	return verdict(targets)
+}
+
+// verdict is the command's outcome: security updates outrank everything, so
+// one broken platform cannot hide another's insecurity from monitoring.
+func verdict(targets []*target) error {
+	var errs []error
+	insecure := false
+	for _, t := range targets {
+		if t.err != nil {
+			errs = append(errs, t.err)
+		}
+		insecure = insecure || t.report.Insecure()
+	}
+	if insecure {
 		return errInsecure
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func readInventory(path string) (*drupal.Inventory, error) {
@@ -113,7 +161,9 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// platformOf turns an inventory into the resolver's input.
+// platformOf turns an inventory into the resolver's input. Custom code,
+// which belongs to no drupal.org project, is left out, as Drupal leaves it
+// out of its report.
 func platformOf(inv *drupal.Inventory) (status.Platform, error) {
 	core := inv.CoreVersion
 	if core == "" {
@@ -126,27 +176,58 @@ func platformOf(inv *drupal.Inventory) (status.Platform, error) {
 		return status.Platform{}, err
 	}
 	p := status.Platform{Algorithm: alg}
-	for name, ip := range inv.Projects {
-		p.Projects = append(p.Projects, status.InstalledFrom(name, ip))
+	for _, name := range slices.Sorted(maps.Keys(inv.Projects)) {
+		if ip := inv.Projects[name]; !ip.Custom {
+			p.Projects = append(p.Projects, status.InstalledFrom(name, ip))
+		}
 	}
 	return p, nil
 }
 
-// evaluateInventory fetches every project's feed once and evaluates.
-func evaluateInventory(ctx context.Context, client *feeds.Client, ev *status.Evaluator, inv *drupal.Inventory) (status.Report, error) {
-	p, err := platformOf(inv)
-	if err != nil {
-		return status.Report{}, err
+// target is one platform to report on.
+type target struct {
+	name, path string
+	tags       []string
+	inv        *drupal.Inventory
+	platform   status.Platform
+	report     status.Report
+	err        error // the platform could not be scanned or evaluated
+}
+
+// evaluateTargets fetches every feed the targets need, once per project and
+// category across all of them, and evaluates each target.
+func evaluateTargets(ctx context.Context, client *feeds.Client, ev *status.Evaluator, targets []*target) error {
+	want := map[string][]string{} // category → projects
+	seen := map[[2]string]bool{}
+	for _, t := range targets {
+		if t.err != nil {
+			continue
+		}
+		if t.platform, t.err = platformOf(t.inv); t.err != nil {
+			continue
+		}
+		cat := t.platform.Algorithm.Category()
+		for _, in := range t.platform.Projects {
+			if k := [2]string{cat, in.Name}; !seen[k] {
+				seen[k] = true
+				want[cat] = append(want[cat], in.Name)
+			}
+		}
 	}
-	names := make([]string, len(p.Projects))
-	for i, in := range p.Projects {
-		names[i] = in.Name
+	data := map[string]map[string]status.Data{}
+	for _, cat := range slices.Sorted(maps.Keys(want)) {
+		d, err := fetchData(ctx, client, want[cat], cat)
+		if err != nil {
+			return err
+		}
+		data[cat] = d
 	}
-	data, err := fetchData(ctx, client, names, p.Algorithm.Category())
-	if err != nil {
-		return status.Report{}, err
+	for _, t := range targets {
+		if t.err == nil {
+			t.report = ev.Evaluate(t.platform, data[t.platform.Algorithm.Category()])
+		}
 	}
-	return ev.Evaluate(p, data), nil
+	return nil
 }
 
 // fetchData fetches and prepares histories, turning each failure into the
@@ -180,24 +261,60 @@ func onlyInsecure(rep status.Report) status.Report {
 	return out
 }
 
-// reportJSON is the shape of `status --format json`.
+// reportJSON is the shape of `status --format json` for one platform.
 type reportJSON struct {
-	Algorithm   string                    `json:"algorithm"`
-	Feed        string                    `json:"feed"`
+	Algorithm   string                    `json:"algorithm,omitempty"`
+	Feed        string                    `json:"feed,omitempty"`
 	CoreVersion string                    `json:"core_version,omitempty"`
+	Path        string                    `json:"path,omitempty"`
+	Tags        []string                  `json:"tags,omitempty"`
+	Error       string                    `json:"error,omitempty"`
 	Projects    map[string]*status.Result `json:"projects"`
+	Custom      []string                  `json:"custom_projects,omitempty"`
+	Problems    []drupal.Problem          `json:"problems,omitempty"`
 }
 
-func toJSON(rep status.Report, inv *drupal.Inventory) reportJSON {
-	out := reportJSON{Algorithm: rep.Algorithm.String(), Feed: rep.Algorithm.Category(), CoreVersion: inv.CoreVersion, Projects: map[string]*status.Result{}}
-	for i := range rep.Projects {
-		out.Projects[rep.Projects[i].Name] = &rep.Projects[i]
+func toJSON(t *target) reportJSON {
+	out := reportJSON{Path: t.path, Tags: t.tags, Projects: map[string]*status.Result{}}
+	if t.err != nil {
+		out.Error = t.err.Error()
+		return out
+	}
+	out.Algorithm, out.Feed = t.report.Algorithm.String(), t.report.Algorithm.Category()
+	out.CoreVersion = t.inv.CoreVersion
+	out.Custom = customProjects(t.inv)
+	out.Problems = t.inv.Problems
+	for i := range t.report.Projects {
+		out.Projects[t.report.Projects[i].Name] = &t.report.Projects[i]
 	}
 	return out
 }
 
-func writeJSON(e *env, rep status.Report, inv *drupal.Inventory) error {
-	enc := json.NewEncoder(e.stdout)
+func customProjects(inv *drupal.Inventory) []string {
+	var out []string
+	for name, p := range inv.Projects {
+		if p.Custom {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func writeJSON(w io.Writer, t *target) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(toJSON(rep, inv))
+	return enc.Encode(toJSON(t))
+}
+
+func writeFleetJSON(w io.Writer, targets []*target) error {
+	out := struct {
+		Platforms map[string]reportJSON `json:"platforms"`
+	}{map[string]reportJSON{}}
+	for _, t := range targets {
+		out.Platforms[t.name] = toJSON(t)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

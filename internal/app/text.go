@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -13,7 +15,8 @@ import (
 // writeText renders a report for people: worst first, one line a project
 // (status, project, installed → recommended, then why), a summary, and
 // core's security coverage.
-func writeText(w io.Writer, rep status.Report, inv *drupal.Inventory) error {
+func writeText(w io.Writer, t *target) error {
+	rep, inv := t.report, t.inv
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	core := inv.CoreVersion
 	if core == "" {
@@ -38,6 +41,60 @@ func writeText(w io.Writer, rep status.Report, inv *drupal.Inventory) error {
 	fmt.Fprintf(w, "\n%s\n", summary(rep))
 	if coverage != nil {
 		fmt.Fprintf(w, "Drupal core security coverage: %s (%s). %s\n", coverage.Value, coverage.Severity, coverage.Message)
+	}
+	if c := customProjects(inv); len(c) > 0 {
+		fmt.Fprintf(w, "Custom code, not on drupal.org (not checked): %s\n", strings.Join(c, ", "))
+	}
+	if n := len(inv.Problems); n > 0 {
+		fmt.Fprintf(w, "Unmet dependencies: %d (see 'drupdate inventory %s --format text')\n", n, t.path)
+	}
+	return nil
+}
+
+// writeFleetText renders each platform's report, then what needs doing
+// across the fleet: each security update with the platforms it concerns.
+func writeFleetText(w io.Writer, targets []*target) error {
+	type need struct {
+		project, from, to string
+	}
+	affected := map[need][]string{}
+	for i, t := range targets {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "== %s (%s)", t.name, t.path)
+		if len(t.tags) > 0 {
+			fmt.Fprintf(w, " [%s]", strings.Join(t.tags, ", "))
+		}
+		fmt.Fprintln(w)
+		if t.err != nil {
+			fmt.Fprintf(w, "error: %v\n", t.err)
+			continue
+		}
+		if err := writeText(w, t); err != nil {
+			return err
+		}
+		for _, r := range t.report.Projects {
+			if r.Status == drupal.NotSecure {
+				k := need{r.Name, r.ExistingVersion, r.Recommended}
+				affected[k] = append(affected[k], t.name)
+			}
+		}
+	}
+	if len(affected) == 0 {
+		fmt.Fprintln(w, "\nFleet: no platform needs a security update.")
+		return nil
+	}
+	fmt.Fprintln(w, "\nFleet: security updates required")
+	keys := slices.SortedFunc(maps.Keys(affected), func(a, b need) int {
+		return strings.Compare(a.project+" "+a.from, b.project+" "+b.from)
+	})
+	for _, k := range keys {
+		to := k.to
+		if to == "" {
+			to = "(no recommendation)"
+		}
+		fmt.Fprintf(w, "  %s %s → %s on %s\n", k.project, k.from, to, strings.Join(affected[k], ", "))
 	}
 	return nil
 }

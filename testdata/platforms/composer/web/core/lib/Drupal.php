@@ -1,0 +1,9 @@
+<?php
+
+namespace Drupal;
+
+class Drupal {
+
+  const VERSION = '10.3.1';
+
+}

@@ -1,0 +1,3 @@
+<?php
+$settings['hash_salt'] = 'composer-fixture';
+$settings['config_sync_directory'] = '../config/sync';

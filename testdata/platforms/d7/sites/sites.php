@@ -1,0 +1,2 @@
+<?php
+$sites['shop.example.com'] = 'shop';

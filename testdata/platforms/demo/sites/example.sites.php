@@ -1,0 +1,2 @@
+<?php
+// Shipped with core.
