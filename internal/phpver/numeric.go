@@ -1,6 +1,7 @@
 package phpver
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -88,17 +89,98 @@ func numericBody(t string) bool {
 
 // CompareStrings is PHP 8's `<=>` between two strings: numerically when both
 // are numeric strings ("10" > "9", "1" == "01"), byte-wise otherwise.
+//
+// The numeric comparison is zendi_smart_strcmp's: integers that fit in 64
+// bits compare exactly, an integer string beyond them is above (or below)
+// every integer, and two that overflow to the same float, or two equal
+// infinities, fall back to comparing bytes.
 func CompareStrings(a, b string) int {
-	if x, ok := Numeric(a); ok {
-		if y, ok := Numeric(b); ok {
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-			return 0
+	x, ok := numericParts(a)
+	if !ok {
+		return strings.Compare(a, b)
+	}
+	y, ok := numericParts(b)
+	if !ok {
+		return strings.Compare(a, b)
+	}
+	if x.overflow != 0 && x.overflow == y.overflow && x.f-y.f == 0 {
+		return strings.Compare(a, b)
+	}
+	if x.isInt && y.isInt {
+		return cmpNumbers(x.i, y.i)
+	}
+	switch {
+	case x.isInt:
+		if y.overflow != 0 {
+			return -y.overflow
+		}
+		x.f = float64(x.i)
+	case y.isInt:
+		if x.overflow != 0 {
+			return x.overflow
+		}
+		y.f = float64(y.i)
+	case x.f == y.f && math.IsInf(x.f, 0):
+		return strings.Compare(a, b)
+	}
+	return cmpNumbers(x.f-y.f, 0)
+}
+
+func cmpNumbers[N int64 | float64](a, b N) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// numeric is what PHP's is_numeric_string_ex tells about a numeric string:
+// an integer, or a float, and for an integer string too large for 64 bits
+// the direction it overflowed in.
+type numeric struct {
+	isInt    bool
+	i        int64
+	f        float64
+	overflow int
+}
+
+// longMinDigits are the digits of PHP_INT_MIN, which PHP compares a
+// 19-digit integer string with to detect overflow.
+const longMinDigits = "9223372036854775808"
+
+func numericParts(s string) (numeric, bool) {
+	f, ok := Numeric(s)
+	if !ok {
+		return numeric{}, false
+	}
+	t := strings.TrimLeftFunc(s, isPHPSpace)
+	if strings.ContainsAny(t, ".eE") {
+		return numeric{f: f}, true
+	}
+	neg := t[0] == '-'
+	sign := 1
+	if neg {
+		sign = -1
+	}
+	body := strings.TrimLeft(strings.TrimLeft(t, "+-"), "0")
+	digits := len(body) - len(strings.TrimLeft(body, "0123456789"))
+	if digits >= 20 {
+		return numeric{f: f, overflow: sign}, true
+	}
+	if digits == 19 {
+		// PHP runs strcmp from the first significant digit to the end of
+		// the string, trailing whitespace included.
+		if c := strings.Compare(body, longMinDigits); !(c < 0 || (c == 0 && neg)) {
+			return numeric{f: f, overflow: sign}, true
 		}
 	}
-	return strings.Compare(a, b)
+	i, err := strconv.ParseInt(strings.TrimRightFunc(t, isPHPSpace), 10, 64)
+	if err != nil {
+		// Only "+" signs and PHP_INT_MIN need help from ParseInt's
+		// perspective; both are covered above or parse fine.
+		return numeric{f: f}, true
+	}
+	return numeric{isInt: true, i: i}, true
 }
