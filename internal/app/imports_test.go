@@ -1,0 +1,59 @@
+package app
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportDirection enforces the layering of the design: the vocabulary
+// imports nothing of ours but PHP's primitives; feeds, resolver, notify and
+// store import only the vocabulary; platforms may use the resolver; only
+// cmd/drupdate imports the app.
+func TestImportDirection(t *testing.T) {
+	const mod = "github.com/drupdate/drupdate/"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"...").Output()
+	if err != nil {
+		t.Skipf("go list unavailable: %v", err)
+	}
+	leaf := []string{"internal/phpver", "internal/drupal"}
+	allowed := map[string][]string{
+		"internal/phpver": nil,
+		"internal/drupal": {"internal/phpver"},
+		"feeds":           leaf,
+		"resolver":        append([]string{"resolver"}, leaf...),
+		"notify":          append([]string{"notify"}, leaf...),
+		"internal/store":  append([]string{"internal/store"}, leaf...),
+		"platforms":       append([]string{"platforms", "resolver"}, leaf...),
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(fields[0], mod)
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, mod) {
+				continue
+			}
+			dep := strings.TrimPrefix(imp, mod)
+			if dep == "internal/app" && pkg != "cmd/drupdate" {
+				t.Errorf("%s imports internal/app; only cmd/drupdate may", pkg)
+			}
+			for area, ok := range allowed {
+				if pkg != area && !strings.HasPrefix(pkg, area+"/") {
+					continue
+				}
+				if !within(dep, ok) {
+					t.Errorf("%s imports %s; %s may import only %v", pkg, dep, area, ok)
+				}
+			}
+		}
+	}
+}
+
+func within(dep string, areas []string) bool {
+	for _, a := range areas {
+		if dep == a || strings.HasPrefix(dep, a+"/") {
+			return true
+		}
+	}
+	return false
+}
