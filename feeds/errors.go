@@ -1,0 +1,78 @@
+package feeds
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// FetchError reports that no document could be obtained: a transport
+// error, a timeout, a status other than 200, an empty body, a body over the
+// cap, a missing mirror file or an unacceptable project or category. Drupal
+// records such a project as NOT_FETCHED ("Failed to get available update
+// data").
+type FetchError struct {
+	Project, Category string
+	// StatusCode is the HTTP status that made the fetch fail, or 0.
+	StatusCode int
+	Err        error
+}
+
+func (e *FetchError) Error() string {
+	return "fetch release history " + printable(e.Project) + "/" + printable(e.Category) + ": " + e.Err.Error()
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// ParseError reports that a document arrived but holds no usable release
+// history: XML that libxml would reject, no short_name element, or the
+// <error> document the server sends for unknown projects (Err is then a
+// [*NoHistoryError]). Drupal records such a project as having no data, status
+// UNKNOWN ("No available releases found").
+type ParseError struct {
+	Project string
+	// Category is empty when the document did not come from a [Client].
+	Category string
+	Err      error
+}
+
+func (e *ParseError) Error() string {
+	s := "parse release history " + printable(e.Project)
+	if e.Category != "" {
+		s += "/" + printable(e.Category)
+	}
+	return s + ": " + e.Err.Error()
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// NoHistoryError is the server's answer for a project it has no history
+// for: HTTP 200 with a document whose root is <error>, such as
+// "<error>No release history was found for the requested project
+// (NAME).</error>". drupal.org has sent it for existing projects during
+// outages, so it means "no data now", not "project gone".
+type NoHistoryError struct {
+	// Message is the root element's text, as the server wrote it.
+	Message string
+}
+
+func (e *NoHistoryError) Error() string {
+	return "error document: " + strings.TrimSpace(e.Message)
+}
+
+// ErrInvalidRequest is wrapped by the FetchError for a project name or
+// category that cannot be used in a URL or a path.
+var ErrInvalidRequest = errors.New("invalid request")
+
+// errNoShortName is Drupal's test for a document that is not a release
+// history.
+var errNoShortName = errors.New("no short_name element")
+
+// printable returns a name as it is when it is a valid project name or
+// category, else quoted, so that error messages stay one clean line.
+func printable(s string) string {
+	if validProject(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}

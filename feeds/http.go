@@ -1,0 +1,99 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// httpSource gets documents from <base>/<project>/<category>.
+type httpSource struct {
+	base   *url.URL
+	client *http.Client
+}
+
+// NewHTTP returns a client for a release-history server; baseURL "" means
+// [DefaultBaseURL]. A user name and password in the URL are sent as basic
+// authentication and never appear in errors.
+func NewHTTP(baseURL string, opts ...Option) (*Client, error) {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		// url.Parse's error quotes the URL, secrets and all.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("new http source: parse base URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
+		return nil, fmt.Errorf("new http source: base URL %s: want http(s)://host/path without a fragment", redact(u))
+	}
+	return newClient(&httpSource{base: u}, opts)
+}
+
+// statusError is an HTTP status that fails a fetch.
+type statusError struct {
+	code   int
+	status string
+	url    string // redacted
+}
+
+func (e *statusError) Error() string { return "GET " + e.url + ": " + e.status }
+
+func (s *httpSource) get(ctx context.Context, req Request) (io.ReadCloser, Response, error) {
+	u := s.base.JoinPath(req.Project, req.Category)
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, Response{}, fmt.Errorf("GET %s: %w", redact(u), err)
+	}
+	hreq.Header.Set("Accept", "text/xml")
+	hreq.Header.Set("User-Agent", "drupdate")
+	conditional := req.ETag != "" || req.LastModified != ""
+	if req.ETag != "" {
+		hreq.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hreq.Header.Set("If-Modified-Since", req.LastModified)
+	}
+	resp, err := s.client.Do(hreq)
+	if err != nil {
+		// Do's *url.Error names the URL with the user name left in.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, Response{}, fmt.Errorf("GET %s: %w", redact(u), err)
+	}
+	r := Response{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		return resp.Body, r, nil
+	case resp.StatusCode == http.StatusNotModified && conditional: // unasked, a 304 is a failure
+		resp.Body.Close()
+		r.NotModified = true
+		return nil, r, nil
+	}
+	// Drain a little so the connection can be reused.
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+	return nil, Response{}, &statusError{code: resp.StatusCode, status: resp.Status, url: redact(u)}
+}
+
+// redact hides the user information and the query, where credentials and
+// site keys live.
+func redact(u *url.URL) string {
+	r := *u
+	if r.User != nil {
+		r.User = url.User("REDACTED")
+	}
+	if r.RawQuery != "" {
+		r.RawQuery = "REDACTED"
+	}
+	return r.String()
+}
