@@ -1,6 +1,7 @@
 package drupal
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -121,7 +122,7 @@ func (v Version) IsDev() bool { return v.HasExtra && v.Extra == "dev" }
 // (version_compare("1.0-", "1.0-") is -1). Drupal itself never sorts
 // releases (it trusts feed order); this order is drupdate's own.
 func Compare(a, b Version) int {
-	if c := cmpNum(a.major, b.major); c != 0 {
+	if c := cmp.Compare(a.major, b.major); c != 0 {
 		return c
 	}
 	if c := cmpPart(a.Minor, a.HasMinor, b.Minor, b.HasMinor); c != 0 {
@@ -130,26 +131,16 @@ func Compare(a, b Version) int {
 	if c := cmpPart(a.Patch, true, b.Patch, true); c != 0 {
 		return c
 	}
-	if c := cmpNum(float64(stability(a)), float64(stability(b))); c != 0 {
+	if c := cmp.Compare(stability(a), stability(b)); c != 0 {
 		return c
 	}
-	if c := cmpNum(extraNumber(a.Extra), extraNumber(b.Extra)); c != 0 {
+	if c := cmp.Compare(extraNumber(a.Extra), extraNumber(b.Extra)); c != 0 {
 		return c
 	}
 	if c := strings.Compare(a.Extra, b.Extra); c != 0 {
 		return c
 	}
 	return strings.Compare(a.raw, b.raw)
-}
-
-func cmpNum(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // cmpPart compares minors or patches: absent < non-numeric ("x") < numbers.
@@ -166,9 +157,9 @@ func cmpPart(a string, hasA bool, b string, hasB bool) int {
 	ra, fa := rank(a, hasA)
 	rb, fb := rank(b, hasB)
 	if ra != rb {
-		return cmpNum(float64(ra), float64(rb))
+		return cmp.Compare(ra, rb)
 	}
-	return cmpNum(fa, fb)
+	return cmp.Compare(fa, fb)
 }
 
 // extraNumber is the number ending an extra: 10 for "beta10", 0 for none.

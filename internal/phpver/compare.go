@@ -1,6 +1,9 @@
 package phpver
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // VersionCompare is PHP's version_compare(a, b): -1, 0 or 1.
 //
@@ -122,13 +125,13 @@ func CompareCanonical[A, B text](v1 A, v2 B) int {
 		d1, d2 := isDigit(byteAt(s1, 0)), isDigit(byteAt(s2, 0))
 		switch {
 		case d1 && d2:
-			compare = sign(leadingNumber(s1), leadingNumber(s2))
+			compare = cmp.Compare(leadingNumber(s1), leadingNumber(s2))
 		case !d1 && !d2:
-			compare = sign(specialRank(s1), specialRank(s2))
+			compare = cmp.Compare(specialRank(s1), specialRank(s2))
 		case d1:
-			compare = sign(specialRank(numberMarker), specialRank(s2))
+			compare = cmp.Compare(specialRank(numberMarker), specialRank(s2))
 		default:
-			compare = sign(specialRank(s1), specialRank(numberMarker))
+			compare = cmp.Compare(specialRank(s1), specialRank(numberMarker))
 		}
 		if compare != 0 {
 			break
@@ -187,16 +190,6 @@ func leadingNumber[T text](s T) int64 {
 		n = n*10 + d
 	}
 	return n
-}
-
-func sign[N int | int64](a, b N) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // specialRank ranks a word by the first special form it starts with:

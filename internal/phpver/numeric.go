@@ -1,6 +1,7 @@
 package phpver
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func CompareStrings(a, b string) int {
 		return strings.Compare(a, b)
 	}
 	if x.isInt && y.isInt {
-		return cmpNumbers(x.i, y.i)
+		return cmp.Compare(x.i, y.i)
 	}
 	switch {
 	case x.isInt:
@@ -123,17 +124,7 @@ func CompareStrings(a, b string) int {
 	case x.f == y.f && math.IsInf(x.f, 0):
 		return strings.Compare(a, b)
 	}
-	return cmpNumbers(x.f-y.f, 0)
-}
-
-func cmpNumbers[N int64 | float64](a, b N) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(x.f-y.f, 0)
 }
 
 // numeric is what PHP's is_numeric_string_ex tells about a numeric string:
