@@ -22,7 +22,7 @@ func writeText(w io.Writer, t *target) error {
 	if core == "" {
 		core = "unknown"
 	}
-	fmt.Fprintf(tw, "Drupal core %s: %d projects, %s update status (%q feeds)\n\n", core, len(rep.Projects), algorithmName(rep.Algorithm), rep.Algorithm.Category())
+	fmt.Fprintf(tw, "Drupal core %s: %s, %s update status (%q feeds)\n\n", core, plural(len(rep.Projects), "project"), algorithmName(rep.Algorithm), rep.Algorithm.Category())
 	fmt.Fprintln(tw, "STATUS\tPROJECT\tINSTALLED → RECOMMENDED\tDETAILS")
 	var coverage *status.Coverage
 	for _, r := range rep.Worst() {
@@ -97,6 +97,13 @@ func writeFleetText(w io.Writer, targets []*target) error {
 		fmt.Fprintf(w, "  %s %s → %s on %s\n", k.project, k.from, to, strings.Join(affected[k], ", "))
 	}
 	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func algorithmName(a status.Algorithm) string {
