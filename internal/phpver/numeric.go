@@ -142,6 +142,17 @@ type numeric struct {
 const longMinDigits = "9223372036854775808"
 
 func numericParts(s string) (numeric, bool) {
+	// Fast path: plain digits that cannot overflow, like feed dates.
+	if len(s) > 0 && len(s) <= 18 {
+		var n int64
+		i := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			n = n*10 + int64(s[i]-'0')
+		}
+		if i == len(s) {
+			return numeric{isInt: true, i: n}, true
+		}
+	}
 	f, ok := Numeric(s)
 	if !ok {
 		return numeric{}, false

@@ -1,6 +1,7 @@
 package status
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
@@ -57,6 +58,7 @@ func BenchmarkEvaluatePlatform150(b *testing.B) {
 		releases += len(d.Feed.rel)
 	}
 	b.ReportMetric(float64(releases), "releases")
+	p.Prepare()
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	ev := &Evaluator{Now: func() time.Time { return now }}
 	b.Run("Evaluate", func(b *testing.B) {
@@ -96,5 +98,18 @@ func TestEvaluateConcurrent(t *testing.T) {
 				t.Errorf("concurrent Evaluate: project %s = %+v, want %+v", w.Name, g, w)
 			}
 		}
+	}
+}
+
+// TestPrepareSameResults checks that preparing a platform changes only
+// the speed of evaluation.
+func TestPrepareSameResults(t *testing.T) {
+	p, data := benchPlatform(30)
+	ev := &Evaluator{}
+	raw, _ := json.Marshal(ev.Evaluate(p, data).Projects)
+	p.Prepare()
+	prepared, _ := json.Marshal(ev.Evaluate(p, data).Projects)
+	if string(raw) != string(prepared) {
+		t.Errorf("Evaluate after Platform.Prepare differs:\n%s\nwant\n%s", prepared, raw)
 	}
 }

@@ -79,18 +79,16 @@ func possibleCoreUpdates(core *Feed, existing string) []string {
 
 // annotate is setReleaseMessage: the recommended, latest, also-available
 // and security releases that carry a core_compatibility get a verdict and a
-// "Requires Drupal core: …" message, appended to dst.
-func (ci *compatIndex) annotate(dst []Compat, r *Result, f *Feed) []Compat {
+// "Requires Drupal core: …" message, appended to dst. The releases are the
+// ones modern() recorded in a while computing r (the security and
+// also-available ones from secStart and alsoStart on).
+func (ci *compatIndex) annotate(dst []Compat, r *Result, a *arena, secStart, alsoStart int) []Compat {
 	if len(ci.possible) == 0 {
 		return dst
 	}
 	start := len(dst)
-	add := func(v string) {
-		if !truthy(v) {
-			return
-		}
-		rel, ok := f.lookup(v)
-		if !ok || !truthy(rel.src.CoreCompatibility.Value) || hasCompat(dst[start:], v) {
+	add := func(rel *release, v string) {
+		if rel == nil || !truthy(v) || !truthy(rel.src.CoreCompatibility.Value) || hasCompat(dst[start:], v) {
 			return
 		}
 		var vd compatVerdict
@@ -102,13 +100,13 @@ func (ci *compatIndex) annotate(dst []Compat, r *Result, f *Feed) []Compat {
 		}
 		dst = append(dst, Compat{Version: v, Compatible: vd.compatible, Message: vd.message})
 	}
-	add(r.Recommended)
-	add(r.LatestVersion)
-	for _, a := range r.Also {
-		add(a.Version)
+	add(a.rec, r.Recommended)
+	add(a.latest, r.LatestVersion)
+	for i, al := range r.Also {
+		add(a.alsoRel[alsoStart+i], al.Version)
 	}
-	for _, s := range r.SecurityUpdates {
-		add(s)
+	for i, s := range r.SecurityUpdates {
+		add(a.secRel[secStart+i], s)
 	}
 	return dst
 }

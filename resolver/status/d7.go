@@ -22,11 +22,9 @@ func Drupal7(in Installed, d Data) Result { return drupal7(in, d, &arena{}) }
 
 func drupal7(in Installed, d Data, a *arena) (r Result) {
 	r = Result{Name: in.Name, Type: in.Type}
-	r.ExistingVersion, r.InstallType = in.existing()
-	existingMajor := "-1"
-	if in.HasVersion {
-		existingMajor = drupal.D7Major(in.Version, in.Major, in.HasMajor)
-	}
+	dv := in.derive()
+	r.ExistingVersion, r.InstallType = dv.existing, dv.installType
+	existingMajor := dv.d7Major
 	if d.State == NoData || (d.Feed == nil && d.State != FetchFailed) {
 		// Drupal 7 keeps no data at all for an unparseable body.
 		r.Status, r.Reason = drupal.Unknown, reasonNoReleases
@@ -74,7 +72,7 @@ func drupal7(in Installed, d Data, a *arena) (r Result) {
 	defer func() { r.SecurityUpdates, r.Also = a.secSince(secStart), a.alsoSince(alsoStart) }()
 	patch := ""
 	var patchChanged *release
-	var latest *release
+	var latest, devRel *release
 	for i := range f.rel {
 		rel := &f.rel[i]
 		src := rel.src
@@ -109,6 +107,7 @@ func drupal7(in Installed, d Data, a *arena) (r Result) {
 			r.LatestVersion = rel.key
 		}
 		if r.DevVersion == "" && onTarget && src.VersionExtra.Set && src.VersionExtra.Value == "dev" {
+			devRel = rel
 			r.DevVersion = rel.key
 		}
 		if r.Recommended == "" && onTarget && src.VersionPatch.Set {
@@ -143,7 +142,7 @@ func drupal7(in Installed, d Data, a *arena) (r Result) {
 		r.Status = drupal.NotSecure
 	}
 	if r.Status == 0 {
-		finalStatus(&r, in, f, latest)
+		finalStatus(&r, in, latest, devRel)
 	}
 	return r
 }

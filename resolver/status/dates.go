@@ -6,11 +6,10 @@ import (
 	"github.com/drupdate/drupdate/internal/phpver"
 )
 
-// rawDate is $available['releases'][$key]['date']: the feed's date text,
-// or PHP null (compared as "") when absent.
-func rawDate(f *Feed, key string) (string, bool) {
-	rel, ok := f.lookup(key)
-	if !ok || !rel.src.Date.Set {
+// rawDate is $available['releases'][$v]['date']: the feed's date text, or
+// PHP null (compared as "") when absent.
+func rawDate(rel *release) (string, bool) {
+	if rel == nil || !rel.src.Date.Set {
 		return "", false
 	}
 	return rel.src.Date.Value, true
@@ -18,15 +17,15 @@ func rawDate(f *Feed, key string) (string, bool) {
 
 // dateGreater compares two releases' raw dates as PHP compares two strings
 // (numerically when both are numeric; null acts as "").
-func dateGreater(f *Feed, a, b string) bool {
-	da, _ := rawDate(f, a)
-	db, _ := rawDate(f, b)
+func dateGreater(a, b *release) bool {
+	da, _ := rawDate(a)
+	db, _ := rawDate(b)
 	return phpver.CompareStrings(da, db) > 0
 }
 
 // datestampNewer is `$datestamp + 100 > $latest['date']` in PHP 8.
-func datestampNewer(datestamp int64, f *Feed, key string) bool {
-	d, ok := rawDate(f, key)
+func datestampNewer(datestamp int64, latest *release) bool {
+	d, ok := rawDate(latest)
 	if !ok {
 		// int > null compares as booleans.
 		return datestamp+100 != 0

@@ -83,6 +83,7 @@ func (e *Evaluator) AppendEvaluate(dst []Result, p Platform, data map[string]Dat
 	a := &arena{sec: make([]string, 0, n), also: make([]Also, 0, n/4+1)}
 	if p.Algorithm == AlgorithmModern {
 		a.compat = make([]Compat, 0, 2*n)
+		a.secRel, a.alsoRel = make([]*release, 0, n), make([]*release, 0, n/4+1)
 	}
 	// Core first: its result decides how contrib releases are annotated.
 	var ci *compatIndex
@@ -113,15 +114,17 @@ func (e *Evaluator) AppendEvaluate(dst []Result, p Platform, data map[string]Dat
 			continue
 		}
 		if !ok {
-			r := Result{Name: in.Name, Type: in.Type, Status: drupal.Unknown, Reason: reasonNoReleases}
-			r.ExistingVersion, r.InstallType = in.existing()
+			dv := in.derive()
+			r := Result{Name: in.Name, Type: in.Type, Status: drupal.Unknown, Reason: reasonNoReleases,
+				ExistingVersion: dv.existing, InstallType: dv.installType}
 			rep.Projects = append(rep.Projects, r)
 			continue
 		}
+		secStart, alsoStart := len(a.secRel), len(a.alsoRel)
 		r := eval(in, d, a)
 		if ci != nil && d.Feed != nil {
 			start := len(a.compat)
-			a.compat = ci.annotate(a.compat, &r, d.Feed)
+			a.compat = ci.annotate(a.compat, &r, a, secStart, alsoStart)
 			if len(a.compat) > start {
 				r.Compat = a.compat[start:len(a.compat):len(a.compat)]
 			}

@@ -14,6 +14,43 @@ type Installed struct {
 	// string has none.
 	Major    string
 	HasMajor bool
+
+	derived *derived // set by Platform.Prepare
+}
+
+// derived is what evaluation works out from an installed version.
+type derived struct {
+	existing    string
+	installType drupal.InstallType
+	ver         drupal.Version // modern parse of existing
+	verErr      bool
+	d7Major     string
+}
+
+// derive applies update_process_project_info and parses the version for
+// both algorithms.
+func (in *Installed) derive() *derived {
+	if in.derived != nil {
+		return in.derived
+	}
+	d := &derived{existing: "Unknown", installType: drupal.InstallUnknown, d7Major: "-1"}
+	if in.HasVersion {
+		d.existing, d.installType = in.Version, drupal.InstallTypeOf(in.Version, true)
+		d.d7Major = drupal.D7Major(in.Version, in.Major, in.HasMajor)
+	}
+	v, err := drupal.ParseVersion(d.existing)
+	d.ver, d.verErr = v, err != nil
+	return d
+}
+
+// Prepare works out once what evaluation needs of each installed version,
+// so that a platform evaluated on every poll is not re-parsed each time.
+// Evaluation gives the same results without it, only slower.
+func (p *Platform) Prepare() {
+	for i := range p.Projects {
+		p.Projects[i].derived = nil
+		p.Projects[i].derived = p.Projects[i].derive()
+	}
 }
 
 // InstalledFrom converts an inventory entry.
@@ -47,12 +84,4 @@ const (
 type Data struct {
 	Feed  *Feed
 	State FetchState
-}
-
-// existing applies update_process_project_info.
-func (in Installed) existing() (version string, it drupal.InstallType) {
-	if !in.HasVersion {
-		return "Unknown", drupal.InstallUnknown
-	}
-	return in.Version, drupal.InstallTypeOf(in.Version, true)
 }

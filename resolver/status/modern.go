@@ -31,10 +31,18 @@ func Modern(in Installed, d Data) Result { return modern(in, d, &arena{}) }
 // arena backs the version lists of many results with shared arrays, so a
 // platform's evaluation allocates a few times rather than per project. Each
 // result keeps a full-capped sub-slice, so later appends never touch it.
+//
+// For the core-compatibility pass it also remembers which releases the
+// versions came from (parallel to sec and also, and the last result's
+// recommendation and latest), as Drupal annotates the release entries
+// themselves.
 type arena struct {
 	sec    []string
 	also   []Also
 	compat []Compat
+
+	secRel, alsoRel []*release
+	rec, latest     *release
 }
 
 func (a *arena) secSince(start int) []string {
@@ -52,8 +60,10 @@ func (a *arena) alsoSince(start int) []Also {
 }
 
 func modern(in Installed, d Data, a *arena) (r Result) {
+	a.rec, a.latest = nil, nil
 	r = Result{Name: in.Name, Type: in.Type}
-	r.ExistingVersion, r.InstallType = in.existing()
+	dv := in.derive()
+	r.ExistingVersion, r.InstallType = dv.existing, dv.installType
 	var h *drupal.History
 	if d.Feed != nil {
 		h = d.Feed.History
@@ -75,8 +85,8 @@ func modern(in Installed, d Data, a *arena) (r Result) {
 		r.Status, r.Reason = drupal.Unknown, reasonEmpty
 		return r
 	}
-	ev, err := drupal.ParseVersion(r.ExistingVersion)
-	if err != nil {
+	ev := dv.ver
+	if dv.verErr {
 		r.Status, r.Reason = drupal.Unknown, reasonInvalid+r.ExistingVersion
 		return r
 	}
@@ -145,12 +155,14 @@ func modern(in Installed, d Data, a *arena) (r Result) {
 		if rel.major > target {
 			if !hasAlso(a.also[alsoStart:], rel.ver.Major) {
 				a.also = append(a.also, Also{Major: rel.ver.Major, Version: rel.key})
+				a.alsoRel = append(a.alsoRel, rel)
 			}
 			continue
 		}
 		onTarget := rel.major == target
 		if latest == nil && onTarget {
 			latest = rel
+			a.latest = rel
 			r.LatestVersion = rel.key
 		}
 		if devRel == nil && onTarget && rel.dev {
@@ -163,6 +175,7 @@ func modern(in Installed, d Data, a *arena) (r Result) {
 			}
 			if rel.noExtra && recCandidate != nil {
 				r.Recommended = recCandidate.version
+				a.rec = recCandidate
 			}
 		}
 		if installed {
@@ -178,6 +191,7 @@ func modern(in Installed, d Data, a *arena) (r Result) {
 		}
 		if rel.security {
 			a.sec = append(a.sec, rel.version)
+			a.secRel = append(a.secRel, rel)
 		}
 	}
 
@@ -185,9 +199,10 @@ func modern(in Installed, d Data, a *arena) (r Result) {
 	// was supported.
 	if r.Recommended == "" && r.LatestVersion != "" && lastSupported {
 		r.Recommended = r.LatestVersion
+		a.rec = latest
 	}
 	if r.Status == 0 {
-		finalStatus(&r, in, f, latest)
+		finalStatus(&r, in, latest, devRel)
 	}
 	return r
 }
@@ -233,7 +248,7 @@ func hasAlso(also []Also, major string) bool {
 // finalStatus is step 7, shared by both algorithms: compare the installed
 // release with the recommendation, or a dev snapshot's datestamp with the
 // newest release's date.
-func finalStatus(r *Result, in Installed, f *Feed, latest *release) {
+func finalStatus(r *Result, in Installed, latest, dev *release) {
 	if r.Recommended == "" {
 		r.Status, r.Reason = drupal.Unknown, reasonNoReleases
 		return
@@ -246,14 +261,14 @@ func finalStatus(r *Result, in Installed, f *Feed, latest *release) {
 			r.Status = drupal.NotCurrent
 		}
 	case drupal.InstallDev:
-		latestDev := r.LatestVersion
-		if r.DevVersion != "" && dateGreater(f, r.DevVersion, r.LatestVersion) {
-			latestDev = r.DevVersion
+		latestDev := latest
+		if dev != nil && dateGreater(dev, latest) {
+			latestDev = dev
 		}
 		switch {
 		case in.Datestamp == 0:
 			r.Status, r.Reason = drupal.NotChecked, reasonUnknownDate
-		case datestampNewer(in.Datestamp, f, latestDev):
+		case datestampNewer(in.Datestamp, latestDev):
 			r.Status = drupal.Current
 		default:
 			r.Status = drupal.NotCurrent
