@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 	"gopkg.in/yaml.v3"
@@ -17,6 +19,10 @@ import (
 // Fleet is a fleet configuration: the platforms one drupdate run covers.
 type Fleet struct {
 	Platforms []PlatformConfig
+	// Sections holds the other top-level sections the caller allowed
+	// (such as the service's "serve"), undecoded, for the caller to read
+	// with their line numbers.
+	Sections map[string]*yaml.Node
 }
 
 // PlatformConfig is one platform of a fleet.
@@ -46,13 +52,14 @@ var ErrRemote = errors.New("remote platforms (ssh) are not supported yet")
 //	    path: ../d7
 //	    ssh: aegir@old.example.org
 //
-// Errors name the file, the line and the key.
-func LoadFleet(file string) (*Fleet, error) {
+// Errors name the file, the line and the key. Top-level keys other than
+// platforms are errors unless named in sections.
+func LoadFleet(file string, sections ...string) (*Fleet, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("fleet config: %w", err)
 	}
-	f, err := ParseFleet(file, data)
+	f, err := ParseFleet(file, data, sections...)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +74,7 @@ func LoadFleet(file string) (*Fleet, error) {
 
 // ParseFleet parses a fleet configuration; name is used in errors. Paths
 // are returned as written.
-func ParseFleet(name string, data []byte) (*Fleet, error) {
+func ParseFleet(name string, data []byte, sections ...string) (*Fleet, error) {
 	errf := func(line int, format string, args ...any) error {
 		return fmt.Errorf("fleet config %s:%d: %s", name, line, fmt.Sprintf(format, args...))
 	}
@@ -83,22 +90,31 @@ func ParseFleet(name string, data []byte) (*Fleet, error) {
 		return nil, errf(root.Line, "expected a mapping with a \"platforms\" list")
 	}
 	var list *yaml.Node
+	var extra map[string]*yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		switch k.Value {
-		case "platforms":
+		switch {
+		case k.Value == "platforms":
 			if v.Kind != yaml.SequenceNode {
 				return nil, errf(v.Line, "platforms: expected a list")
 			}
 			list = v
+		case slices.Contains(sections, k.Value):
+			if extra[k.Value] != nil {
+				return nil, errf(k.Line, "%s: duplicate key", k.Value)
+			}
+			if extra == nil {
+				extra = map[string]*yaml.Node{}
+			}
+			extra[k.Value] = v
 		default:
-			return nil, errf(k.Line, "unknown key %q (expected \"platforms\")", k.Value)
+			return nil, errf(k.Line, "unknown key %q (expected %s)", k.Value, strings.Join(append([]string{"platforms"}, sections...), " or "))
 		}
 	}
 	if list == nil || len(list.Content) == 0 {
 		return nil, errf(root.Line, "platforms: no platform listed")
 	}
-	f := &Fleet{}
+	f := &Fleet{Sections: extra}
 	names := map[string]int{}
 	for _, item := range list.Content {
 		if item.Kind != yaml.MappingNode {

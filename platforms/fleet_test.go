@@ -94,3 +94,17 @@ func TestScanFleet(t *testing.T) {
 		t.Errorf("remote: error = %v, want ErrRemote", res[4].Err)
 	}
 }
+
+func TestFleetSections(t *testing.T) {
+	data := []byte("serve:\n  listen: 127.0.0.1:0\nplatforms:\n  - name: a\n    path: /a\n")
+	f, err := ParseFleet("f.yml", data, "serve")
+	if err != nil {
+		t.Fatalf("ParseFleet with a serve section allowed: %v", err)
+	}
+	if n := f.Sections["serve"]; n == nil || n.Line != 2 {
+		t.Errorf("Sections[serve] = %+v, want the node at line 2", n)
+	}
+	if _, err := ParseFleet("f.yml", data); err == nil || !strings.Contains(err.Error(), `f.yml:1: unknown key "serve"`) {
+		t.Errorf("ParseFleet without allowing serve = %v, want an unknown-key error at line 1", err)
+	}
+}
