@@ -130,7 +130,7 @@ func (c *Client) Fetch(ctx context.Context, req Request) (Response, error) {
 		fe := &FetchError{Project: req.Project, Category: req.Category, Err: err}
 		var se *statusError
 		if errors.As(err, &se) {
-			fe.StatusCode = se.code
+			fe.StatusCode, fe.RetryAfter = se.code, se.retryAfter
 		}
 		return Response{}, fe
 	}

@@ -54,5 +54,8 @@
 // A failure is a [*FetchError] when no document arrived (Drupal's
 // NOT_FETCHED status) or a [*ParseError] when one arrived without a
 // release history (Drupal's UNKNOWN). Credentials in a base URL never
-// appear in either.
+// appear in either. A poller deciding whether to try again asks the
+// FetchError: [FetchError.Transient] (a timeout, a failed connection, 408,
+// 429 or 5xx), [FetchError.Timeout], [FetchError.Reset], and
+// [FetchError.RetryAfter], the wait the server asked for.
 package feeds

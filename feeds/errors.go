@@ -1,9 +1,15 @@
 package feeds
 
 import (
+	"context"
 	"errors"
+	"io"
+	"net"
+	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // FetchError reports that no document could be obtained: a transport
@@ -15,7 +21,49 @@ type FetchError struct {
 	Project, Category string
 	// StatusCode is the HTTP status that made the fetch fail, or 0.
 	StatusCode int
+	// RetryAfter is how long the server asked the client to wait before
+	// trying again (the Retry-After header of a 429 or 503, say, as
+	// seconds or as a date), at most a day; 0 when it did not ask.
+	RetryAfter time.Duration
 	Err        error
+}
+
+// Timeout reports whether the fetch ran out of time: the client's timeout
+// (see [WithTimeout]) or a network timeout. A fetch whose caller's context
+// was cancelled is not a timeout; one whose caller's deadline passed is
+// indistinguishable from one and counts as one.
+func (e *FetchError) Timeout() bool {
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(e.Err, &ne) && ne.Timeout()
+}
+
+// Reset reports whether the connection failed under the fetch: refused,
+// reset or aborted by the peer, or closed before the whole response (or
+// the whole body its Content-Length promised) arrived.
+func (e *FetchError) Reset() bool {
+	for _, target := range []error{syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE, io.ErrUnexpectedEOF, io.EOF} {
+		if errors.Is(e.Err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// Transient reports whether trying again soon may succeed: a timeout, a
+// failed connection ([FetchError.Reset]), or HTTP status 408, 429 or 5xx.
+// Other failures (404, a body over the cap, an invalid request) will
+// fail the same way until something changes elsewhere.
+func (e *FetchError) Transient() bool {
+	switch c := e.StatusCode; {
+	case c == http.StatusRequestTimeout, c == http.StatusTooManyRequests, c >= 500 && c <= 599:
+		return true
+	case c != 0:
+		return false
+	}
+	return e.Timeout() || e.Reset()
 }
 
 func (e *FetchError) Error() string {

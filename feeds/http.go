@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // httpSource gets documents from <base>/<project>/<category>.
@@ -39,9 +42,10 @@ func NewHTTP(baseURL string, opts ...Option) (*Client, error) {
 
 // statusError is an HTTP status that fails a fetch.
 type statusError struct {
-	code   int
-	status string
-	url    string // redacted
+	code       int
+	status     string
+	url        string        // redacted
+	retryAfter time.Duration // from Retry-After; 0 when absent or unusable
 }
 
 func (e *statusError) Error() string { return "GET " + e.url + ": " + e.status }
@@ -82,7 +86,41 @@ func (s *httpSource) get(ctx context.Context, req Request) (io.ReadCloser, Respo
 	// Drain a little so the connection can be reused.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	resp.Body.Close()
-	return nil, Response{}, &statusError{code: resp.StatusCode, status: resp.Status, url: redact(u)}
+	return nil, Response{}, &statusError{code: resp.StatusCode, status: resp.Status, url: redact(u),
+		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), resp.Header.Get("Date"), time.Now)}
+}
+
+// maxRetryAfter bounds what a server may ask for: a day, far beyond any
+// poll interval, so that a typo'd header cannot park a feed for years.
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header (RFC 9110 section 10.2.3):
+// delay-seconds, or an HTTP-date, measured from the response's Date when it
+// has one (so that a skewed local clock does not matter) and from now
+// otherwise. A missing, malformed or past value is 0.
+func parseRetryAfter(v, date string, now func() time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return min(time.Duration(min(secs, int64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter)
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	base := now()
+	if d, err := http.ParseTime(date); err == nil {
+		base = d
+	}
+	if d := at.Sub(base); d > 0 {
+		return min(d, maxRetryAfter)
+	}
+	return 0
 }
 
 // redact hides the user information and the query, where credentials and

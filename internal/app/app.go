@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -19,6 +20,7 @@ var Version = "dev"
 type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
+	getenv         func(string) string
 }
 
 type command struct {
@@ -31,6 +33,7 @@ func commands() []command {
 	return []command{
 		{"status", "report every project's update status", runStatus},
 		{"inventory", "scan a platform: core, projects, versions, sites, unmet dependencies", runInventory},
+		{"serve", "watch a fleet: poll feeds, record events, serve the API", runServe},
 		{"version", "print drupdate's version", runVersion},
 	}
 }
@@ -38,7 +41,7 @@ func commands() []command {
 // Run executes drupdate with args (without the program name) and returns
 // the process exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, now: time.Now}
+	e := &env{stdout: stdout, stderr: stderr, now: time.Now, getenv: os.Getenv}
 	return e.exit(e.dispatch(ctx, args))
 }
 

@@ -25,6 +25,8 @@ func TestImportDirection(t *testing.T) {
 		"notify":          append([]string{"notify"}, leaf...),
 		"internal/store":  append([]string{"internal/store"}, leaf...),
 		"platforms":       append([]string{"platforms", "resolver"}, leaf...),
+		"internal/watch":  append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store"}, leaf...),
+		"internal/server": append([]string{"internal/server", "internal/watch", "internal/store"}, leaf...),
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)

@@ -48,11 +48,7 @@ func scan(ctx context.Context, e *env, path string) (*drupal.Inventory, error) {
 
 // fleetTargets scans every platform of a fleet configuration. A platform
 // that cannot be scanned is reported as such; the others still are.
-func fleetTargets(ctx context.Context, e *env, file string) ([]*target, error) {
-	fleet, err := platforms.LoadFleet(file)
-	if err != nil {
-		return nil, err
-	}
+func fleetTargets(ctx context.Context, e *env, fleet *platforms.Fleet) ([]*target, error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	var out []*target
 	for _, r := range platforms.ScanFleet(ctx, fleet, platforms.Options{Logger: log}) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/drupdate/drupdate/feeds"
 	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/internal/watch"
+	"github.com/drupdate/drupdate/platforms"
 	"github.com/drupdate/drupdate/resolver/status"
 )
 
@@ -70,7 +73,20 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	var targets []*target
 	switch {
 	case f.config != "":
-		targets, err = fleetTargets(ctx, e, f.config)
+		var fleet *platforms.Fleet
+		if fleet, err = platforms.LoadFleet(f.config, serveSection); err != nil {
+			return err
+		}
+		// The fleet file's serve section names the release history the
+		// fleet is watched with; an explicit flag still wins.
+		if !flagSet(fs, "release-history") {
+			sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
+			if err != nil {
+				return err
+			}
+			f.source = sc.ReleaseHistory
+		}
+		targets, err = fleetTargets(ctx, e, fleet)
 	case f.installed != "":
 		var inv *drupal.Inventory
 		inv, err = readInventory(f.installed)
@@ -114,6 +130,13 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return verdict(targets)
+}
+
+// flagSet reports whether the command line set the named flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // verdict is the command's outcome: security updates outrank everything, so
@@ -161,29 +184,6 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// platformOf turns an inventory into the resolver's input. Custom code,
-// which belongs to no drupal.org project, is left out, as Drupal leaves it
-// out of its report.
-func platformOf(inv *drupal.Inventory) (status.Platform, error) {
-	core := inv.CoreVersion
-	if core == "" {
-		if p, ok := inv.Projects[status.CoreProject]; ok && p.Version != nil {
-			core = *p.Version
-		}
-	}
-	alg, err := status.ChooseAlgorithm(inv.Feed, core)
-	if err != nil {
-		return status.Platform{}, err
-	}
-	p := status.Platform{Algorithm: alg}
-	for _, name := range slices.Sorted(maps.Keys(inv.Projects)) {
-		if ip := inv.Projects[name]; !ip.Custom {
-			p.Projects = append(p.Projects, status.InstalledFrom(name, ip))
-		}
-	}
-	return p, nil
-}
-
 // target is one platform to report on.
 type target struct {
 	name, path string
@@ -203,7 +203,7 @@ func evaluateTargets(ctx context.Context, client *feeds.Client, ev *status.Evalu
 		if t.err != nil {
 			continue
 		}
-		if t.platform, t.err = platformOf(t.inv); t.err != nil {
+		if t.platform, t.err = watch.PlatformOf(t.inv); t.err != nil {
 			continue
 		}
 		cat := t.platform.Algorithm.Category()
@@ -261,44 +261,8 @@ func onlyInsecure(rep status.Report) status.Report {
 	return out
 }
 
-// reportJSON is the shape of `status --format json` for one platform.
-type reportJSON struct {
-	Algorithm   string                    `json:"algorithm,omitempty"`
-	Feed        string                    `json:"feed,omitempty"`
-	CoreVersion string                    `json:"core_version,omitempty"`
-	Path        string                    `json:"path,omitempty"`
-	Tags        []string                  `json:"tags,omitempty"`
-	Error       string                    `json:"error,omitempty"`
-	Projects    map[string]*status.Result `json:"projects"`
-	Custom      []string                  `json:"custom_projects,omitempty"`
-	Problems    []drupal.Problem          `json:"problems,omitempty"`
-}
-
-func toJSON(t *target) reportJSON {
-	out := reportJSON{Path: t.path, Tags: t.tags, Projects: map[string]*status.Result{}}
-	if t.err != nil {
-		out.Error = t.err.Error()
-		return out
-	}
-	out.Algorithm, out.Feed = t.report.Algorithm.String(), t.report.Algorithm.Category()
-	out.CoreVersion = t.inv.CoreVersion
-	out.Custom = customProjects(t.inv)
-	out.Problems = t.inv.Problems
-	for i := range t.report.Projects {
-		out.Projects[t.report.Projects[i].Name] = &t.report.Projects[i]
-	}
-	return out
-}
-
-func customProjects(inv *drupal.Inventory) []string {
-	var out []string
-	for name, p := range inv.Projects {
-		if p.Custom {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
+func toJSON(t *target) watch.PlatformReport {
+	return watch.NewPlatformReport(t.path, t.tags, t.inv, t.report, t.err)
 }
 
 func writeJSON(w io.Writer, t *target) error {
@@ -309,8 +273,8 @@ func writeJSON(w io.Writer, t *target) error {
 
 func writeFleetJSON(w io.Writer, targets []*target) error {
 	out := struct {
-		Platforms map[string]reportJSON `json:"platforms"`
-	}{map[string]reportJSON{}}
+		Platforms map[string]watch.PlatformReport `json:"platforms"`
+	}{map[string]watch.PlatformReport{}}
 	for _, t := range targets {
 		out.Platforms[t.name] = toJSON(t)
 	}

@@ -3,12 +3,14 @@ package app
 import (
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/internal/watch"
 	"github.com/drupdate/drupdate/resolver/status"
 )
 
@@ -42,7 +44,7 @@ func writeText(w io.Writer, t *target) error {
 	if coverage != nil {
 		fmt.Fprintf(w, "Drupal core security coverage: %s (%s). %s\n", coverage.Value, coverage.Severity, coverage.Message)
 	}
-	if c := customProjects(inv); len(c) > 0 {
+	if c := watch.CustomProjects(inv); len(c) > 0 {
 		fmt.Fprintf(w, "Custom code, not on drupal.org (not checked): %s\n", strings.Join(c, ", "))
 	}
 	if n := len(inv.Problems); n > 0 {
@@ -151,9 +153,25 @@ func details(r *status.Result) string {
 }
 
 func summary(rep status.Report) string {
+	c := countStatuses(func(yield func(drupal.Status) bool) {
+		for _, r := range rep.Projects {
+			if !yield(r.Status) {
+				return
+			}
+		}
+	})
+	if c == "" {
+		return "No projects."
+	}
+	return "Summary: " + c + "."
+}
+
+// countStatuses says how many of each status there are, worst first:
+// "2 NOT_SECURE, 5 CURRENT"; "" for none.
+func countStatuses(statuses iter.Seq[drupal.Status]) string {
 	counts := map[drupal.Status]int{}
-	for _, r := range rep.Projects {
-		counts[r.Status]++
+	for s := range statuses {
+		counts[s]++
 	}
 	var parts []string
 	for _, s := range drupal.Statuses {
@@ -161,8 +179,5 @@ func summary(rep status.Report) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}
-	if len(parts) == 0 {
-		return "No projects."
-	}
-	return "Summary: " + strings.Join(parts, ", ") + "."
+	return strings.Join(parts, ", ")
 }

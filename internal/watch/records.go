@@ -13,7 +13,22 @@ const (
 	BucketHistories = "histories"
 	// BucketPlatforms holds one PlatformRecord per platform, keyed by name.
 	BucketPlatforms = "platforms"
+	// BucketFeedIndex holds one FeedIndex per feed, keyed FeedKey, always
+	// written in the same batch as the feed's HistoryRecord.
+	BucketFeedIndex = "feed_index"
 )
+
+// FeedIndex is what schedulers and evaluators need of a HistoryRecord
+// without its body: a few dozen bytes where the record holds kilobytes.
+type FeedIndex struct {
+	State string `json:"state"`
+	// Hash is the hex SHA-256 of the record's Body; empty without one.
+	Hash       string    `json:"hash,omitempty"`
+	ChangedAt  time.Time `json:"changed_at,omitzero"`
+	NextPollAt time.Time `json:"next_poll_at,omitzero"`
+	PolledAt   time.Time `json:"polled_at,omitzero"`
+	Failures   int       `json:"failures,omitempty"`
+}
 
 // FeedKey is the store key of a project's feed in a category.
 func FeedKey(category, project string) string { return category + "/" + project }
@@ -43,6 +58,7 @@ type HistoryRecord struct {
 	LastErrorAt  time.Time `json:"last_error_at,omitzero"`
 	Failures     int       `json:"failures,omitempty"` // consecutive failed polls
 	Summary      *Summary  `json:"summary,omitempty"`
+	PolledAt     time.Time `json:"polled_at,omitzero"` // last poll, whatever its outcome
 }
 
 // Summary is what the API shows of a history without re-parsing it.
@@ -63,12 +79,16 @@ type PlatformRecord struct {
 	ScannedAt     time.Time         `json:"scanned_at,omitzero"`
 	ScanError     string            `json:"scan_error,omitempty"`
 	Inventory     *drupal.Inventory `json:"inventory,omitempty"`
-	InventoryHash string            `json:"inventory_hash,omitempty"`
+	InventoryHash string            `json:"inventory_hash,omitempty"` // hex SHA-256 of Inventory's JSON
 	EvaluatedAt   time.Time         `json:"evaluated_at,omitzero"`
 	// Report is the platform's `drupdate status --format json` document.
 	Report json.RawMessage `json:"report,omitempty"`
 	// Statuses is each project's status, for diffing and summaries.
 	Statuses map[string]drupal.Status `json:"statuses,omitempty"`
+	// EvalKey identifies what Report was computed from (the inventory,
+	// the path and tags, each feed's state and history, the day, the
+	// program), so that an evaluation with nothing new is skipped.
+	EvalKey string `json:"eval_key,omitempty"`
 }
 
 // Event kinds, in Event.Kind; each carries the payload type named.
