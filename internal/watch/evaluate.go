@@ -781,16 +781,23 @@ func (w *Watcher) afterEvaluation() {
 // getPlatform reads a platform's record: its bytes (nil when absent) and
 // value.
 func (w *Watcher) getPlatform(ctx context.Context, name string) ([]byte, PlatformRecord, error) {
-	var rec PlatformRecord
-	raw, err := w.st.Get(ctx, BucketPlatforms, name)
+	return getRecord(ctx, w.st, BucketPlatforms, name, decodePlatformRecord)
+}
+
+// getRecord reads a record from bucket: its bytes (nil when absent) and its
+// decoded value. The bytes serve as the condition of the write that
+// replaces it.
+func getRecord[T any](ctx context.Context, st store.Store, bucket, key string, decode func([]byte, *T) error) ([]byte, T, error) {
+	var rec T
+	raw, err := st.Get(ctx, bucket, key)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil, rec, nil
 	case err != nil:
 		return nil, rec, err
 	}
-	if err := decodePlatformRecord(raw, &rec); err != nil {
-		return nil, rec, fmt.Errorf("decode platform record %s: %w", name, err)
+	if err := decode(raw, &rec); err != nil {
+		return nil, rec, fmt.Errorf("decode %s record %s: %w", bucket, key, err)
 	}
 	return raw, rec, nil
 }

@@ -457,18 +457,7 @@ func (w *Watcher) isLoaded() bool {
 
 // getHistory reads a feed's record: its bytes (nil when absent) and value.
 func (w *Watcher) getHistory(ctx context.Context, key string) ([]byte, HistoryRecord, error) {
-	var rec HistoryRecord
-	raw, err := w.st.Get(ctx, BucketHistories, key)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, rec, nil
-	case err != nil:
-		return nil, rec, err
-	}
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return nil, rec, fmt.Errorf("decode history record %s: %w", key, err)
-	}
-	return raw, rec, nil
+	return getRecord(ctx, w.st, BucketHistories, key, func(b []byte, r *HistoryRecord) error { return json.Unmarshal(b, r) })
 }
 
 // getIndex reads a feed's index entry, nil when absent.
