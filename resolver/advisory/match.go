@@ -1,0 +1,492 @@
+package advisory
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/drupdate/drupdate/internal/phpver"
+	"github.com/drupdate/drupdate/resolver/composer"
+)
+
+// A Finding is one advisory that affects an installed project.
+type Finding struct {
+	ID      string   `json:"id"`
+	Aliases []string `json:"aliases,omitempty"`
+	// Package is the Composer package name, "drupal/core" or "drupal/token".
+	Package string `json:"package"`
+	// Installed is the installed version as Composer spells it.
+	Installed string `json:"installed"`
+	// Range is the affected ranges that matched, as the record writes them
+	// (database_specific.constraint, else the events), joined by " || ".
+	Range string `json:"range"`
+	// Fixed is the nearest fixed version above the installed one on the
+	// same major (for a dev branch, on its line), or "" when the advisory
+	// has no fix there.
+	Fixed string `json:"fixed,omitempty"`
+	// Severity is the record's severity score, if it has one.
+	Severity string `json:"severity,omitempty"`
+	// Link is the advisory's ADVISORY reference, else its first WEB one.
+	Link string `json:"link,omitempty"`
+	// DevBranch is set when the installed version is a development branch,
+	// judged by its line (see the package documentation).
+	DevBranch bool `json:"dev_branch,omitempty"`
+}
+
+// An Advisory is one security advisory, as the matcher needs it. The
+// caller builds it from an OSV record (feeds/osv): resolver packages do
+// not import feeds.
+type Advisory struct {
+	ID        string
+	Aliases   []string
+	Published time.Time
+	// Withdrawn advisories are left out.
+	Withdrawn bool
+	// Severity is a score to show, if the record has one.
+	Severity string
+	// Link is the advisory's page: its ADVISORY reference, else its WEB one.
+	Link     string
+	Affected []Affected
+}
+
+// Affected is one affected package of an advisory.
+type Affected struct {
+	Ecosystem string // OSV ecosystem, such as [EcosystemDrupalOrg8]
+	Name      string // Composer name, such as "drupal/token"
+	Ranges    []Range
+}
+
+// A Range is an OSV range.
+type Range struct {
+	Type   string // "ECOSYSTEM" or "SEMVER"; other types are left out
+	Events []Event
+	// Text is the range as the record writes it for people
+	// (database_specific.constraint in the Drupal database), if it does.
+	Text string
+}
+
+// An Event is an OSV event; exactly one field is set. Its fields are those
+// of feeds/osv's Event, so one converts to the other.
+type Event struct {
+	Introduced   string
+	Fixed        string
+	LastAffected string
+	Limit        string
+}
+
+// OSV ecosystems of the Drupal advisory database.
+const (
+	EcosystemPackagist  = "Packagist"                               // drupal/core, Drupal 8+
+	EcosystemDrupalOrg8 = "Packagist:https://packages.drupal.org/8" // contrib, Drupal 8+
+	EcosystemDrupalOrg7 = "Packagist:https://packages.drupal.org/7" // contrib, Drupal 7
+)
+
+// An Installed project, as a site runs it.
+type Installed struct {
+	// Package is a Composer name ("drupal/token") or a drupal.org project
+	// name ("token"; "drupal" is core).
+	Package string
+	// Version is the drupal.org version ("8.x-1.9", "9.2.0", "7.x-3.20",
+	// "8.x-1.x-dev"); for core, its Composer version is the same.
+	Version string
+	// Datestamp is when a dev snapshot was packaged, if known.
+	Datestamp time.Time
+}
+
+// A Database holds compiled advisories. It is immutable and safe for
+// concurrent use.
+type Database struct {
+	byKey map[key][]*affected
+}
+
+type key struct {
+	core int // 7 or 8 (8 and later)
+	name string
+}
+
+// affected is one record's entry for one package, compiled.
+type affected struct {
+	id        string
+	aliases   []string
+	published time.Time
+	severity  string
+	link      string
+	ranges    []compiledRange
+	fixed     []bound // every fixed event of every range, ascending
+}
+
+type compiledRange struct {
+	text   string
+	events []event // sorted by version; ties: introduced, last_affected, fixed
+}
+
+type eventKind uint8
+
+const (
+	introduced eventKind = iota
+	lastAffected
+	fixed
+)
+
+type event struct {
+	kind eventKind
+	bound
+}
+
+type bound struct {
+	version string // as the record writes it
+	canon   []byte // canonical normalized version; nil for "0"
+	major   string
+}
+
+// generation is the Drupal major an ecosystem's packages are for, or 0
+// for ecosystems drupdate does not use.
+func generation(ecosystem string) int {
+	switch ecosystem {
+	case EcosystemPackagist, EcosystemDrupalOrg8:
+		return 8
+	case EcosystemDrupalOrg7:
+		return 7
+	}
+	return 0
+}
+
+// Compile prepares advisories for matching. Packages in ecosystems other
+// than Drupal's Composer repositories and Packagist, withdrawn advisories,
+// and ranges of type GIT are left out. A version that Composer cannot
+// normalize is an error naming the advisory.
+func Compile(advisories []Advisory) (*Database, error) {
+	db := &Database{byKey: make(map[key][]*affected)}
+	for _, e := range advisories {
+		if e.Withdrawn {
+			continue
+		}
+		for _, a := range e.Affected {
+			gen := generation(a.Ecosystem)
+			if gen == 0 {
+				continue
+			}
+			c := &affected{id: e.ID, aliases: e.Aliases, published: e.Published, link: e.Link, severity: e.Severity}
+			for _, r := range a.Ranges {
+				if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
+					continue
+				}
+				cr, err := compileRange(r)
+				if err != nil {
+					return nil, fmt.Errorf("compile %s %s: %w", e.ID, a.Name, err)
+				}
+				c.ranges = append(c.ranges, cr)
+				for _, ev := range cr.events {
+					if ev.kind == fixed {
+						c.fixed = append(c.fixed, ev.bound)
+					}
+				}
+			}
+			if len(c.ranges) == 0 {
+				continue
+			}
+			slices.SortFunc(c.fixed, func(x, y bound) int { return cmpBound(x, y) })
+			k := key{gen, strings.ToLower(a.Name)}
+			db.byKey[k] = append(db.byKey[k], c)
+		}
+	}
+	return db, nil
+}
+
+func compileRange(r Range) (compiledRange, error) {
+	var cr compiledRange
+	var parts []string
+	for _, ev := range r.Events {
+		var e event
+		var op string
+		switch {
+		case ev.Introduced != "":
+			e.kind, e.version, op = introduced, ev.Introduced, ">="
+		case ev.Fixed != "":
+			e.kind, e.version, op = fixed, ev.Fixed, "<"
+		case ev.LastAffected != "":
+			e.kind, e.version, op = lastAffected, ev.LastAffected, "<="
+		default:
+			continue // limit: only meaningful for GIT ranges
+		}
+		if e.kind == introduced && e.version == "0" {
+			// OSV's "from the beginning": below every version.
+			continue
+		}
+		b, err := newBound(e.version)
+		if err != nil {
+			return cr, err
+		}
+		e.bound = b
+		cr.events = append(cr.events, e)
+		parts = append(parts, op+e.version)
+	}
+	hasIntro := slices.ContainsFunc(r.Events, func(ev Event) bool { return ev.Introduced != "" })
+	if !hasIntro {
+		return cr, fmt.Errorf("range without an introduced event")
+	}
+	if slices.ContainsFunc(r.Events, func(ev Event) bool { return ev.Introduced == "0" }) {
+		cr.events = slices.Insert(cr.events, 0, event{kind: introduced, bound: bound{version: "0"}})
+	}
+	slices.SortStableFunc(cr.events, func(x, y event) int {
+		if c := cmpBound(x.bound, y.bound); c != 0 {
+			return c
+		}
+		return int(x.kind) - int(y.kind)
+	})
+	cr.text = r.Text
+	if cr.text == "" {
+		cr.text = strings.Join(parts, " ")
+	}
+	return cr, nil
+}
+
+func newBound(v string) (bound, error) {
+	n, err := composer.Normalize(v)
+	if err != nil {
+		return bound{}, fmt.Errorf("version %q: %w", v, err)
+	}
+	if strings.HasPrefix(n, "dev-") || composer.ParseStability(v) == "dev" {
+		return bound{}, fmt.Errorf("version %q: a branch cannot bound a range", v)
+	}
+	return bound{version: v, canon: phpver.Canonical(nil, n), major: majorOf(n)}, nil
+}
+
+// cmpBound orders bounds; "0" (canon nil) is below everything.
+func cmpBound(x, y bound) int {
+	switch {
+	case x.canon == nil && y.canon == nil:
+		return 0
+	case x.canon == nil:
+		return -1
+	case y.canon == nil:
+		return 1
+	}
+	return phpver.CompareCanonical(x.canon, y.canon)
+}
+
+func majorOf(normalized string) string {
+	if i := strings.IndexByte(normalized, '.'); i >= 0 {
+		return normalized[:i]
+	}
+	return normalized
+}
+
+// PackageName turns a drupal.org project name into its Composer name:
+// "drupal" is "drupal/core", "token" is "drupal/token"; a name with a
+// slash is kept.
+func PackageName(project string) string {
+	switch {
+	case strings.Contains(project, "/"):
+		return strings.ToLower(project)
+	case project == "drupal":
+		return "drupal/core"
+	}
+	return "drupal/" + strings.ToLower(project)
+}
+
+// Match returns the advisories that affect p, in the order they were
+// compiled. A version that is not a drupal.org version is an error, never
+// a silent pass; so is one Composer cannot normalize, for a package that
+// has advisories (others are not normalized at all).
+func (db *Database) Match(p Installed) ([]Finding, error) {
+	name := PackageName(p.Package)
+	v, err := composerVersion(p.Version)
+	if err != nil {
+		return nil, fmt.Errorf("match %s: %w", name, err)
+	}
+	core := v.Core
+	if name == "drupal/core" {
+		// Core's own major decides its generation: core 7.86 is Drupal 7.
+		if m := majorOf(v.Composer); len(m) == 1 && m < "8" {
+			core = int(m[0] - '0')
+		}
+	}
+	switch {
+	case core < 7:
+		return nil, nil // Drupal 6 and older: no advisory database
+	case core > 8:
+		core = 8 // Drupal 8 and later share one repository
+	}
+	cands := db.byKey[key{core, name}]
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	n, err := composer.Normalize(v.Composer)
+	if err != nil {
+		return nil, fmt.Errorf("match %s %s: %w", name, p.Version, err)
+	}
+	if v.Dev {
+		return db.matchBranch(cands, name, v.Composer, p.Datestamp)
+	}
+	var buf [64]byte
+	canon := phpver.Canonical(buf[:0], n)
+	major := majorOf(n)
+	var out []Finding
+	for _, c := range cands {
+		var hit []string
+		for i := range c.ranges {
+			if c.ranges[i].affects(canon) {
+				hit = append(hit, c.ranges[i].text)
+			}
+		}
+		if hit == nil {
+			continue
+		}
+		f := c.finding(name, v.Composer, hit)
+		for _, b := range c.fixed {
+			if b.major == major && phpver.CompareCanonical(b.canon, canon) > 0 {
+				f.Fixed = b.version
+				break
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// affects is OSV's evaluation of one range at one version.
+func (r *compiledRange) affects(canon []byte) bool {
+	aff := false
+	for i := range r.events {
+		e := &r.events[i]
+		c := 1 // canon against the event's version; "0" is below all
+		if e.canon != nil {
+			c = phpver.CompareCanonical(canon, e.canon)
+		}
+		switch e.kind {
+		case introduced:
+			if c >= 0 {
+				aff = true
+			}
+		case fixed:
+			if c >= 0 {
+				aff = false
+			}
+		case lastAffected:
+			if c > 0 {
+				aff = false
+			}
+		}
+		if c < 0 {
+			break // events are sorted: none later applies
+		}
+	}
+	return aff
+}
+
+func (c *affected) finding(pkg, installed string, hit []string) Finding {
+	return Finding{
+		ID:        c.id,
+		Aliases:   c.aliases,
+		Package:   pkg,
+		Installed: installed,
+		Range:     strings.Join(hit, " || "),
+		Severity:  c.severity,
+		Link:      c.link,
+	}
+}
+
+// matchBranch judges a dev branch by its line (see the package doc).
+func (db *Database) matchBranch(cands []*affected, name, installed string, datestamp time.Time) ([]Finding, error) {
+	lo, hi, err := branchLine(installed)
+	if err != nil {
+		return nil, fmt.Errorf("match %s %s: %w", name, installed, err)
+	}
+	var out []Finding
+	for _, c := range cands {
+		var hit []string
+		for i := range c.ranges {
+			if c.ranges[i].reaches(lo, hi, datestamp, c.published) {
+				hit = append(hit, c.ranges[i].text)
+			}
+		}
+		if hit == nil {
+			continue
+		}
+		f := c.finding(name, installed, hit)
+		f.DevBranch = true
+		for _, b := range c.fixed {
+			if cmpBound(b, lo) >= 0 && cmpBound(b, hi) < 0 {
+				f.Fixed = b.version
+				break
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// branchLine is the half-open line [lo, hi) of versions a branch stands
+// for: "1.x-dev" is [1.0.0.0-dev, 2.0.0.0-dev), "3.1.x-dev" is
+// [3.1.0.0-dev, 3.2.0.0-dev).
+func branchLine(branch string) (lo, hi bound, err error) {
+	parts := strings.Split(strings.TrimSuffix(branch, ".x-dev"), ".")
+	if len(parts) == 0 || len(parts) > 2 {
+		return lo, hi, fmt.Errorf("branch %q: not a line", branch)
+	}
+	last := parts[len(parts)-1]
+	var next string
+	if n, ok := incr(last); ok {
+		next = n
+	} else {
+		return lo, hi, fmt.Errorf("branch %q: not a line", branch)
+	}
+	prefix := strings.Join(parts[:len(parts)-1], ".")
+	if prefix != "" {
+		prefix += "."
+	}
+	mk := func(v string) bound {
+		n, _ := composer.Normalize(v)
+		return bound{version: v, canon: phpver.Canonical(nil, n), major: majorOf(n)}
+	}
+	zero := ".0"
+	if len(parts) == 1 {
+		zero = ".0.0"
+	}
+	return mk(prefix + last + zero + "-dev"), mk(prefix + next + zero + "-dev"), nil
+}
+
+// incr adds one to a decimal number.
+func incr(s string) (string, bool) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return "", false
+	}
+	return phpver.AddOne(s), true
+}
+
+// reaches reports whether the range affects some version of the line
+// [lo, hi) and no fix on that line has reached a snapshot dated
+// datestamp (see the package doc).
+func (r *compiledRange) reaches(lo, hi bound, datestamp, published time.Time) bool {
+	// The affected intervals of the range, walked in order.
+	start, in := bound{}, false
+	overlaps := false
+	for _, e := range r.events {
+		switch e.kind {
+		case introduced:
+			if !in {
+				start, in = e.bound, true
+			}
+		case fixed, lastAffected:
+			if !in {
+				continue
+			}
+			in = false
+			end := e.bound
+			// [start, end) (or [start, end] for last_affected) meets [lo, hi)?
+			below := cmpBound(end, lo) < 0 || (e.kind == fixed && cmpBound(end, lo) == 0)
+			if cmpBound(start, hi) < 0 && !below {
+				overlaps = true
+				if e.kind == fixed && cmpBound(end, hi) < 0 && !datestamp.IsZero() && !published.IsZero() && !datestamp.Before(published) {
+					overlaps = false // fixed on this line before the snapshot was made
+				}
+			}
+		}
+		if overlaps {
+			return true
+		}
+	}
+	return in && cmpBound(start, hi) < 0
+}
