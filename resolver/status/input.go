@@ -53,9 +53,13 @@ func (p *Platform) Prepare() {
 	}
 }
 
-// InstalledFrom converts an inventory entry.
+// InstalledFrom converts an inventory entry. The project "drupal" is core
+// whatever its entry says, as Drupal's ProjectInfo always types it.
 func InstalledFrom(name string, p drupal.InstalledProject) Installed {
 	in := Installed{Name: name, Type: p.Type, Datestamp: int64(p.Datestamp)}
+	if name == CoreProject && in.Type == "" {
+		in.Type = "core"
+	}
 	in.Version, in.HasVersion = p.VersionString()
 	if p.Major != nil {
 		in.Major, in.HasMajor = *p.Major, true

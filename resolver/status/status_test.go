@@ -122,3 +122,13 @@ func TestForeignReleaseTermInvalidates(t *testing.T) {
 		t.Errorf("Modern(2.0.8) with a foreign term on 2.0.9 = %s, want %s", got, want)
 	}
 }
+
+func TestInstalledFromCoreType(t *testing.T) {
+	v := "10.2.0"
+	if got := InstalledFrom("drupal", drupal.InstalledProject{Version: &v}).Type; got != "core" {
+		t.Errorf(`InstalledFrom("drupal", no type).Type = %q, want "core"`, got)
+	}
+	if got := InstalledFrom("token", drupal.InstalledProject{Version: &v}).Type; got != "" {
+		t.Errorf(`InstalledFrom("token", no type).Type = %q, want ""`, got)
+	}
+}
