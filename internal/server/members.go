@@ -184,15 +184,3 @@ func skipValue(data []byte, i int) (int, error) {
 		return j, nil
 	}
 }
-
-// decodeMembers decodes each member of the JSON object data named in
-// fields into the pointer fields maps it to, with encoding/json; it skips
-// the others.
-func decodeMembers(data []byte, fields map[string]any) error {
-	return eachMember(data, func(key string, value []byte) error {
-		if p, ok := fields[key]; ok {
-			return json.Unmarshal(value, p)
-		}
-		return nil
-	})
-}

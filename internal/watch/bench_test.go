@@ -67,12 +67,10 @@ type benchServer struct {
 	srv      *httptest.Server
 	gen      atomic.Int32
 	requests atomic.Int64
-	mu       sync.Mutex
-	cache    map[string]string // path → document of the current generation
 }
 
 func newBenchServer(b *testing.B) *benchServer {
-	s := &benchServer{cache: map[string]string{}}
+	s := &benchServer{}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
 		project := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[0]

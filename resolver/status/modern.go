@@ -32,10 +32,11 @@ func Modern(in Installed, d Data) Result { return modern(in, d, &arena{}) }
 // platform's evaluation allocates a few times rather than per project. Each
 // result keeps a full-capped sub-slice, so later appends never touch it.
 //
-// For the core-compatibility pass it also remembers which releases the
-// versions came from (parallel to sec and also, and the last result's
-// recommendation and latest), as Drupal annotates the release entries
-// themselves.
+// For the core-compatibility pass, which only the modern algorithm has,
+// modern() also remembers which releases the versions came from (secRel
+// and alsoRel parallel to the modern results' sec and also entries, and
+// the last result's recommendation and latest), as Drupal annotates the
+// release entries themselves. drupal7() leaves them alone.
 type arena struct {
 	sec    []string
 	also   []Also
