@@ -158,18 +158,9 @@ func (c *Client) fetch(ctx context.Context, req Request) (Response, error) {
 	if body == nil {
 		return resp, nil
 	}
-	defer body.Close()
-	// Read one byte past the cap to tell a body of exactly the cap from a
-	// longer one.
-	resp.Body, err = io.ReadAll(io.LimitReader(body, c.maxBody+1))
-	switch {
-	case err != nil:
-		return Response{}, fmt.Errorf("read body: %w", err)
-	case int64(len(resp.Body)) > c.maxBody:
-		return Response{}, fmt.Errorf("body exceeds the cap of %d bytes", c.maxBody)
-	case len(resp.Body) == 0:
-		// Drupal treats an empty answer as a failed fetch.
-		return Response{}, errEmptyBody
+	resp.Body, err = readCapped(body, c.maxBody)
+	if err != nil {
+		return Response{}, err
 	}
 	return resp, nil
 }

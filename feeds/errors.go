@@ -19,6 +19,9 @@ import (
 // data").
 type FetchError struct {
 	Project, Category string
+	// URL is the redacted address of a document fetched by a [Getter];
+	// Project and Category are then empty.
+	URL string
 	// StatusCode is the HTTP status that made the fetch fail, or 0.
 	StatusCode int
 	// RetryAfter is how long the server asked the client to wait before
@@ -67,6 +70,9 @@ func (e *FetchError) Transient() bool {
 }
 
 func (e *FetchError) Error() string {
+	if e.URL != "" {
+		return "fetch " + e.URL + ": " + e.Err.Error()
+	}
 	return "fetch release history " + printable(e.Project) + "/" + printable(e.Category) + ": " + e.Err.Error()
 }
 

@@ -51,43 +51,8 @@ type statusError struct {
 func (e *statusError) Error() string { return "GET " + e.url + ": " + e.status }
 
 func (s *httpSource) get(ctx context.Context, req Request) (io.ReadCloser, Response, error) {
-	u := s.base.JoinPath(req.Project, req.Category)
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, Response{}, fmt.Errorf("GET %s: %w", redact(u), err)
-	}
-	hreq.Header.Set("Accept", "text/xml")
-	hreq.Header.Set("User-Agent", "drupdate")
-	conditional := req.ETag != "" || req.LastModified != ""
-	if req.ETag != "" {
-		hreq.Header.Set("If-None-Match", req.ETag)
-	}
-	if req.LastModified != "" {
-		hreq.Header.Set("If-Modified-Since", req.LastModified)
-	}
-	resp, err := s.client.Do(hreq)
-	if err != nil {
-		// Do's *url.Error names the URL with the user name left in.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, Response{}, fmt.Errorf("GET %s: %w", redact(u), err)
-	}
-	r := Response{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
-	switch {
-	case resp.StatusCode == http.StatusOK:
-		return resp.Body, r, nil
-	case resp.StatusCode == http.StatusNotModified && conditional: // unasked, a 304 is a failure
-		resp.Body.Close()
-		r.NotModified = true
-		return nil, r, nil
-	}
-	// Drain a little so the connection can be reused.
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-	resp.Body.Close()
-	return nil, Response{}, &statusError{code: resp.StatusCode, status: resp.Status, url: redact(u),
-		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), resp.Header.Get("Date"), time.Now)}
+	return get(ctx, s.client, s.base.JoinPath(req.Project, req.Category),
+		URLRequest{Accept: "text/xml", ETag: req.ETag, LastModified: req.LastModified})
 }
 
 // maxRetryAfter bounds what a server may ask for: a day, far beyond any

@@ -7,8 +7,8 @@ import (
 )
 
 // TestImportDirection enforces the layering of the design: the vocabulary
-// imports nothing of ours but PHP's primitives; feeds, resolver, notify and
-// store import only the vocabulary; platforms may use the resolver; only
+// imports nothing of ours but PHP's primitives; feeds, resolver and store
+// import only the vocabulary; notify also keeps its outbox in the store; platforms may use the resolver; only
 // cmd/drupdate imports the app.
 func TestImportDirection(t *testing.T) {
 	const mod = "github.com/drupdate/drupdate/"
@@ -22,7 +22,7 @@ func TestImportDirection(t *testing.T) {
 		"internal/drupal": {"internal/phpver"},
 		"feeds":           leaf,
 		"resolver":        append([]string{"resolver"}, leaf...),
-		"notify":          append([]string{"notify"}, leaf...),
+		"notify":          append([]string{"notify", "internal/store"}, leaf...),
 		"internal/store":  append([]string{"internal/store"}, leaf...),
 		"platforms":       append([]string{"platforms", "resolver"}, leaf...),
 		"internal/watch":  append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store"}, leaf...),
