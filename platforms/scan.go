@@ -2,6 +2,7 @@ package platforms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -33,6 +34,11 @@ func Scan(ctx context.Context, root string, opts Options) (*drupal.Inventory, er
 	s.fs = &fsys{root: absRoot, opts: &s.opts, skipped: newIssues(ctx, opts.Logger, "skipped", root)}
 	s.warnings = newIssues(ctx, opts.Logger, "warning", root)
 	s.lay, err = findLayout(s.fs)
+	if errors.Is(err, ErrNotDrupal) {
+		if inv := s.scanComposerOnly(root); inv != nil {
+			return inv, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("platform %s: %w", root, err)
 	}

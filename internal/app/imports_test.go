@@ -7,7 +7,8 @@ import (
 )
 
 // TestImportDirection enforces the layering of the design: the vocabulary
-// imports nothing of ours but PHP's primitives; feeds, resolver and store
+// imports nothing of ours but PHP's primitives; feeds/osv is vocabulary too
+// (OSV types and a pure parser over an fs.FS), so the resolver may use it; feeds, resolver and store
 // import only the vocabulary; notify also keeps its outbox in the store; platforms may use the resolver; only
 // cmd/drupdate imports the app.
 func TestImportDirection(t *testing.T) {
@@ -21,7 +22,7 @@ func TestImportDirection(t *testing.T) {
 		"internal/phpver": nil,
 		"internal/drupal": {"internal/phpver"},
 		"feeds":           leaf,
-		"resolver":        append([]string{"resolver"}, leaf...),
+		"resolver":        append([]string{"resolver", "feeds/osv"}, leaf...),
 		"notify":          append([]string{"notify", "internal/store"}, leaf...),
 		"internal/store":  append([]string{"internal/store"}, leaf...),
 		"platforms":       append([]string{"platforms", "resolver"}, leaf...),

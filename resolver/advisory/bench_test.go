@@ -61,7 +61,7 @@ func BenchmarkAuditFleet(b *testing.B) {
 }
 
 func BenchmarkCompile(b *testing.B) {
-	entries := fromOSV(realEntries(b))
+	entries := FromOSV(realEntries(b))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Compile(entries); err != nil {

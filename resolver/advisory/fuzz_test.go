@@ -22,7 +22,7 @@ func FuzzMatch(f *testing.F) {
 				t.Errorf("ComposerVersion(%q) = %q, which Composer rejects: %v", version, v.Composer, err)
 			}
 		}
-		db, err := Compile(fromOSV([]*osv.Entry{rec("F-1", osv.EcosystemDrupalOrg8, "drupal/f", "2022-01-01", "0:"+fix)}))
+		db, err := Compile(FromOSV([]*osv.Entry{rec("F-1", osv.EcosystemDrupalOrg8, "drupal/f", "2022-01-01", "0:"+fix)}))
 		if err != nil {
 			return
 		}

@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type Finding struct {
 	Fixed string `json:"fixed,omitempty"`
 	// Severity is the record's severity score, if it has one.
 	Severity string `json:"severity,omitempty"`
+	// Risk is drupal.org's risk rating, when a source gave it.
+	Risk *Risk `json:"risk,omitempty"`
 	// Link is the advisory's ADVISORY reference, else its first WEB one.
 	Link string `json:"link,omitempty"`
 	// DevBranch is set when the installed version is a development branch,
@@ -45,6 +48,9 @@ type Advisory struct {
 	Withdrawn bool
 	// Severity is a score to show, if the record has one.
 	Severity string
+	// Risk is drupal.org's rating, when a source (the security RSS feed)
+	// gave it.
+	Risk *Risk
 	// Link is the advisory's page: its ADVISORY reference, else its WEB one.
 	Link     string
 	Affected []Affected
@@ -57,9 +63,33 @@ type Affected struct {
 	Ranges    []Range
 }
 
-// A Range is an OSV range.
+// A Risk is drupal.org's risk rating of an advisory
+// (https://www.drupal.org/drupal-security-team/security-risk-levels-defined):
+// a label, a score out of 25 and the vector it was computed from.
+type Risk struct {
+	Label  string `json:"label"`            // "Moderately critical"
+	Score  int    `json:"score"`            // 12
+	Vector string `json:"vector,omitempty"` // "AC:Basic/A:User/CI:Some/II:None/E:Theoretical/TD:Default"
+}
+
+// String spells the risk as drupal.org does: "Moderately critical 12/25".
+func (r *Risk) String() string {
+	if r == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d/25", r.Label, r.Score)
+}
+
+// RangeComposer is the type of a range given as a Composer constraint
+// (Range.Text), as packages.drupal.org's security-advisory API and
+// drupal.org's own "affected versions" field write them.
+const RangeComposer = "COMPOSER"
+
+// A Range is an OSV range, or a Composer constraint.
 type Range struct {
-	Type   string // "ECOSYSTEM" or "SEMVER"; other types are left out
+	// Type is "ECOSYSTEM" or "SEMVER" (Events are used), or
+	// [RangeComposer] (Text is used); other types are left out.
+	Type   string
 	Events []Event
 	// Text is the range as the record writes it for people
 	// (database_specific.constraint in the Drupal database), if it does.
@@ -111,6 +141,7 @@ type affected struct {
 	aliases   []string
 	published time.Time
 	severity  string
+	risk      *Risk
 	link      string
 	ranges    []compiledRange
 	fixed     []bound // every fixed event of every range, ascending
@@ -127,6 +158,9 @@ const (
 	introduced eventKind = iota
 	lastAffected
 	fixed
+	// introducedAfter is Composer's ">v": affected above v, not at it.
+	// OSV has no such event.
+	introducedAfter
 )
 
 type event struct {
@@ -167,19 +201,18 @@ func Compile(advisories []Advisory) (*Database, error) {
 			if gen == 0 {
 				continue
 			}
-			c := &affected{id: e.ID, aliases: e.Aliases, published: e.Published, link: e.Link, severity: e.Severity}
+			c := &affected{id: e.ID, aliases: e.Aliases, published: e.Published, link: e.Link, severity: e.Severity, risk: e.Risk}
 			for _, r := range a.Ranges {
-				if r.Type != "ECOSYSTEM" && r.Type != "SEMVER" {
-					continue
-				}
-				cr, err := compileRange(r)
+				crs, err := compileRanges(r)
 				if err != nil {
 					return nil, fmt.Errorf("compile %s %s: %w", e.ID, a.Name, err)
 				}
-				c.ranges = append(c.ranges, cr)
-				for _, ev := range cr.events {
-					if ev.kind == fixed {
-						c.fixed = append(c.fixed, ev.bound)
+				for _, cr := range crs {
+					c.ranges = append(c.ranges, cr)
+					for _, ev := range cr.events {
+						if ev.kind == fixed {
+							c.fixed = append(c.fixed, ev.bound)
+						}
 					}
 				}
 			}
@@ -192,6 +225,19 @@ func Compile(advisories []Advisory) (*Database, error) {
 		}
 	}
 	return db, nil
+}
+
+// compileRanges compiles one range of any type used; other types give
+// nothing.
+func compileRanges(r Range) ([]compiledRange, error) {
+	switch r.Type {
+	case "ECOSYSTEM", "SEMVER":
+		cr, err := compileRange(r)
+		return []compiledRange{cr}, err
+	case RangeComposer:
+		return compileConstraint(r.Text)
+	}
+	return nil, nil
 }
 
 func compileRange(r Range) (compiledRange, error) {
@@ -240,6 +286,96 @@ func compileRange(r Range) (compiledRange, error) {
 		cr.text = strings.Join(parts, " ")
 	}
 	return cr, nil
+}
+
+// compileConstraint turns a Composer constraint into one range per
+// alternative. Composer widens "<2.0" to "<2.0.0.0-dev", which passes
+// "2.0.0-beta1", a pre-release of the fix; here each bound is the version
+// as written, compared the way OSV events are, so the pre-release is
+// affected and the fix itself never is.
+func compileConstraint(text string) ([]compiledRange, error) {
+	alts, err := composer.Alternatives(text)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]compiledRange, 0, len(alts))
+	for _, alt := range alts {
+		var lo, hi *event
+		for _, cmp := range alt.Comparisons {
+			var e event
+			switch cmp.Op {
+			case "*":
+				continue
+			case ">=", "==":
+				e.kind = introduced
+			case ">":
+				e.kind = introducedAfter
+			case "<":
+				e.kind = fixed
+			case "<=":
+				e.kind = lastAffected
+			default:
+				return nil, fmt.Errorf("constraint %q: operator %s cannot bound a range", text, cmp.Op)
+			}
+			b, err := newBound(strings.TrimSuffix(cmp.Version, "-dev"))
+			if err != nil {
+				return nil, fmt.Errorf("constraint %q: %w", text, err)
+			}
+			e.bound = b
+			// Show the version as written ("7.62", "1.5.0"), not
+			// Composer's "7.62.0.0".
+			e.bound.version = spelled(alt.Text, b.version)
+			if cmp.Op == "==" {
+				last := event{kind: lastAffected, bound: e.bound}
+				hi = tighter(hi, &last, false)
+			}
+			if e.kind == introduced || e.kind == introducedAfter {
+				lo = tighter(lo, &e, true)
+			} else {
+				hi = tighter(hi, &e, false)
+			}
+		}
+		cr := compiledRange{text: strings.TrimSpace(alt.Text)}
+		if lo == nil {
+			lo = &event{kind: introduced, bound: bound{version: "0"}}
+		}
+		cr.events = append(cr.events, *lo)
+		if hi != nil {
+			if cmpBound(hi.bound, lo.bound) < 0 {
+				continue // an empty range
+			}
+			cr.events = append(cr.events, *hi)
+		}
+		out = append(out, cr)
+	}
+	return out, nil
+}
+
+// versionToken finds the versions in a constraint's text.
+var versionToken = regexp.MustCompile(`v?\d[0-9A-Za-z.+-]*`)
+
+// spelled returns the version in text that normalizes to normalized, or
+// normalized itself.
+func spelled(text, normalized string) string {
+	for _, tok := range versionToken.FindAllString(text, -1) {
+		if n, err := composer.Normalize(tok); err == nil && n == normalized {
+			return tok
+		}
+	}
+	return normalized
+}
+
+// tighter returns the narrower of two bounds of the same side: the higher
+// lower bound, or the lower upper bound.
+func tighter(cur, next *event, lower bool) *event {
+	if cur == nil {
+		return next
+	}
+	c := cmpBound(next.bound, cur.bound)
+	if lower && (c > 0 || c == 0 && next.kind == introducedAfter) || !lower && (c < 0 || c == 0 && next.kind == fixed) {
+		return next
+	}
+	return cur
 }
 
 func newBound(v string) (bound, error) {
@@ -360,6 +496,10 @@ func (r *compiledRange) affects(canon []byte) bool {
 			if c >= 0 {
 				aff = true
 			}
+		case introducedAfter:
+			if c > 0 {
+				aff = true
+			}
 		case fixed:
 			if c >= 0 {
 				aff = false
@@ -384,6 +524,7 @@ func (c *affected) finding(pkg, installed string, hit []string) Finding {
 		Installed: installed,
 		Range:     strings.Join(hit, " || "),
 		Severity:  c.severity,
+		Risk:      c.risk,
 		Link:      c.link,
 	}
 }
@@ -465,7 +606,7 @@ func (r *compiledRange) reaches(lo, hi bound, datestamp, published time.Time) bo
 	overlaps := false
 	for _, e := range r.events {
 		switch e.kind {
-		case introduced:
+		case introduced, introducedAfter:
 			if !in {
 				start, in = e.bound, true
 			}

@@ -30,7 +30,7 @@ func rec(id, eco, pkg string, published string, pairs ...string) *osv.Entry {
 
 func mustCompile(t testing.TB, entries ...*osv.Entry) *Database {
 	t.Helper()
-	db, err := Compile(fromOSV(entries))
+	db, err := Compile(FromOSV(entries))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestHostile(t *testing.T) {
 		{ID: "B-3", Affected: []osv.Affected{{Package: osv.Package{Ecosystem: osv.EcosystemDrupalOrg8, Name: "drupal/foo"},
 			Ranges: []osv.Range{{Type: "ECOSYSTEM", Events: []osv.Event{{Fixed: "1.0.0"}}}}}}},
 	} {
-		if _, err := Compile(fromOSV([]*osv.Entry{e})); err == nil || !strings.Contains(err.Error(), e.ID) {
+		if _, err := Compile(FromOSV([]*osv.Entry{e})); err == nil || !strings.Contains(err.Error(), e.ID) {
 			t.Errorf("Compile(%s) error = %v, want one naming the record", e.ID, err)
 		}
 	}

@@ -184,20 +184,22 @@ func TestGHSADrupalCore8918(t *testing.T) {
 // just below an "introduced"-to-"fixed" interval's fix is.
 func TestFixedNeverReported(t *testing.T) {
 	n := 0
-	for _, e := range fromOSV(realEntries(t)) {
+	for _, e := range FromOSV(realEntries(t)) {
 		for _, a := range e.Affected {
 			for _, r := range a.Ranges {
-				cr, err := compileRange(r)
+				crs, err := compileRanges(r)
 				if err != nil {
 					t.Fatalf("%s: %v", e.ID, err)
 				}
-				for _, ev := range cr.events {
-					if ev.kind != fixed {
-						continue
-					}
-					n++
-					if cr.affects(ev.canon) {
-						t.Errorf("%s %s: fixed version %s reported as affected by %s", e.ID, a.Name, ev.version, cr.text)
+				for _, cr := range crs {
+					for _, ev := range cr.events {
+						if ev.kind != fixed {
+							continue
+						}
+						n++
+						if cr.affects(ev.canon) {
+							t.Errorf("%s %s: fixed version %s reported as affected by %s", e.ID, a.Name, ev.version, cr.text)
+						}
 					}
 				}
 			}
@@ -241,12 +243,19 @@ func itoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10))
 
 // TestRealDrupal7NeverMatches: every package with an advisory in the real
 // database, installed as a Drupal 7 release or branch, has no finding,
-// while the same versions on Drupal 8+ have some.
+// while the same versions on Drupal 8+ have some. Drupal 7 core is the
+// exception, from drupal.org's affected-versions field (TestRealDrupal7Core).
 func TestRealDrupal7NeverMatches(t *testing.T) {
 	db := mustCompile(t, realEntries(t)...)
 	some := 0
 	for k := range db.byKey {
+		if k.core == 7 {
+			continue
+		}
 		for _, v := range []string{"7.x-1.0", "7.x-2.3-beta1", "7.x-1.x-dev", "7.50", "6.x-1.0"} {
+			if v == "7.50" && k.name == "drupal/core" {
+				continue // TestRealDrupal7Core
+			}
 			got, err := db.Match(Installed{Package: k.name, Version: v})
 			if err != nil || len(got) != 0 {
 				t.Errorf("Match(%s %s) = %d findings, %v; want none", k.name, v, len(got), err)
@@ -309,6 +318,39 @@ func TestMatchConcurrent(t *testing.T) {
 	for range 8 {
 		if n := <-done; n != 50*len(want) {
 			t.Errorf("concurrent Match found %d, want %d", n, 50*len(want))
+		}
+	}
+}
+
+// TestRealDrupal7Core: Drupal 7 core is matched only against the Drupal 7
+// alternatives of drupal.org's affected-versions field.
+func TestRealDrupal7Core(t *testing.T) {
+	db := mustCompile(t, realEntries(t)...)
+	ids := func(v string) []string {
+		fs, err := db.Match(Installed{Package: "drupal", Version: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, f := range fs {
+			s = append(s, f.ID+"["+f.Fixed+"]")
+			if !strings.HasPrefix(f.Fixed, "7.") && f.Fixed != "" {
+				t.Errorf("core %s: %s fixed in %s, not on Drupal 7", v, f.ID, f.Fixed)
+			}
+		}
+		return s
+	}
+	// SA-CORE-2018-006 (DRUPAL-CORE-2018-006): ">=7.0 <7.62 || >= 8.0.0 <8.5.9 || >=8.6.0 <8.6.6"? 7.61 is affected.
+	got := ids("7.61")
+	if len(got) == 0 {
+		t.Fatalf("core 7.61: no findings")
+	}
+	if n := len(ids("7.105")); n >= len(got) {
+		t.Errorf("core 7.105 has %d findings, 7.61 %d: the newer release should have fewer", n, len(got))
+	}
+	for _, f := range got {
+		if strings.HasSuffix(f, "[7.61]") {
+			t.Errorf("core 7.61 reported as affected by an advisory fixed in 7.61: %s", f)
 		}
 	}
 }

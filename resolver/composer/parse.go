@@ -594,3 +594,42 @@ func mergeAdjacentRanges(groups [][]leaf) [][]leaf {
 	}
 	return append(merged, left)
 }
+
+// An Alternative is one OR-ed part of a constraint: its text and its
+// comparisons, which must all hold.
+type Alternative struct {
+	Text        string
+	Comparisons []Comparison
+}
+
+// A Comparison is one comparison as Composer compiles it: Op is "==", "<",
+// "<=", ">", ">=", "!=" or "*" (anything), and Version is normalized, with
+// Composer's widening applied ("<2.0" compares against "2.0.0.0-dev").
+type Comparison struct {
+	Op, Version string
+}
+
+// Alternatives parses s as [ParseConstraint] does, but keeps each
+// alternative apart with its text (Composer merges adjacent ranges), for
+// callers that reason about the ranges themselves.
+func Alternatives(s string) ([]Alternative, error) {
+	var out []Alternative
+	for _, alternative := range splitOr(phpTrim(s)) {
+		a := Alternative{Text: alternative}
+		for _, part := range splitAnd(alternative) {
+			leaves, err := parseOne(part)
+			if err != nil {
+				return nil, fmt.Errorf("parse constraint %q: %w", s, err)
+			}
+			for _, l := range leaves {
+				if l.any {
+					a.Comparisons = append(a.Comparisons, Comparison{Op: "*"})
+					continue
+				}
+				a.Comparisons = append(a.Comparisons, Comparison{Op: l.op.String(), Version: l.version})
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
