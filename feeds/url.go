@@ -136,3 +136,13 @@ func readCapped(body io.ReadCloser, maxBody int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// RedactURL returns rawURL with its user information and query hidden,
+// for messages; an unparseable URL is hidden whole.
+func RedactURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return redact(u)
+}

@@ -32,6 +32,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"status", "report every project's update status", runStatus},
+		{"audit", "list the security advisories that affect installed versions", runAudit},
 		{"inventory", "scan a platform: core, projects, versions, sites, unmet dependencies", runInventory},
 		{"serve", "watch a fleet: poll feeds, record events, serve the API", runServe},
 		{"version", "print drupdate's version", runVersion},

@@ -23,9 +23,6 @@ import (
 	"github.com/drupdate/drupdate/platforms"
 )
 
-// serveSection is the fleet file's section for the service.
-const serveSection = "serve"
-
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "--config FLEET [--listen ADDR] [--store bolt:PATH|redis://HOST/DB] [--release-history URL|DIR] [--once]")
 	configFile := fs.String("config", "", "fleet `FILE`: the platforms, and service settings in its serve section")
@@ -41,7 +38,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 || *configFile == "" {
 		return usagef("serve needs --config FLEET and no arguments")
 	}
-	fleet, err := platforms.LoadFleet(*configFile, serveSection)
+	fleet, err := platforms.LoadFleet(*configFile, fleetSections...)
 	if err != nil {
 		return err
 	}

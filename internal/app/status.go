@@ -15,7 +15,6 @@ import (
 	"github.com/drupdate/drupdate/feeds"
 	"github.com/drupdate/drupdate/internal/drupal"
 	"github.com/drupdate/drupdate/internal/watch"
-	"github.com/drupdate/drupdate/platforms"
 	"github.com/drupdate/drupdate/resolver/status"
 )
 
@@ -23,8 +22,7 @@ import (
 const defaultReleaseHistory = "https://updates.drupal.org/release-history"
 
 type statusFlags struct {
-	installed    string
-	config       string
+	platformArgs
 	source       string
 	format       string
 	securityOnly bool
@@ -34,8 +32,7 @@ type statusFlags struct {
 func runStatus(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "status", "[PATH | --installed FILE | --config FLEET] [--release-history URL|DIR] [--format text|json] [--security-only]")
 	var f statusFlags
-	fs.StringVar(&f.installed, "installed", "", "inventory `FILE` (JSON, as 'drupdate inventory' writes it) instead of scanning a PATH")
-	fs.StringVar(&f.config, "config", "", "fleet configuration `FILE` (YAML): report every platform it names, each feed fetched once")
+	f.register(fs)
 	fs.StringVar(&f.source, "release-history", defaultReleaseHistory, "release-history base `URL`, or a local mirror `DIR` laid out DIR/<project>/<category>.xml")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or json")
 	fs.BoolVar(&f.securityOnly, "security-only", false, "list only projects that need a security update")
@@ -47,57 +44,25 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if f.format != "text" && f.format != "json" {
 		return usagef("--format must be text or json, not %q", f.format)
 	}
-	sources := 0
-	for _, set := range []bool{len(pos) > 0, f.installed != "", f.config != ""} {
-		if set {
-			sources++
-		}
+	if err := f.check("status", pos); err != nil {
+		return err
 	}
-	switch {
-	case len(pos) > 1:
-		return usagef("status takes one platform PATH, not %d", len(pos))
-	case sources == 0:
-		return usagef("status needs a platform PATH, --installed FILE or --config FLEET")
-	case sources > 1:
-		return usagef("give only one of PATH, --installed and --config")
-	}
-	now := e.now
-	if f.now != "" {
-		t, err := time.Parse(time.RFC3339, f.now)
-		if err != nil {
-			return usagef("--now %q is not an RFC 3339 time", f.now)
-		}
-		now = func() time.Time { return t }
-	}
-
-	var targets []*target
-	switch {
-	case f.config != "":
-		var fleet *platforms.Fleet
-		if fleet, err = platforms.LoadFleet(f.config, serveSection); err != nil {
-			return err
-		}
-		// The fleet file's serve section names the release history the
-		// fleet is watched with; an explicit flag still wins.
-		if !flagSet(fs, "release-history") {
-			sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
-			if err != nil {
-				return err
-			}
-			f.source = sc.ReleaseHistory
-		}
-		targets, err = fleetTargets(ctx, e, fleet)
-	case f.installed != "":
-		var inv *drupal.Inventory
-		inv, err = readInventory(f.installed)
-		targets = []*target{{inv: inv}}
-	default:
-		var inv *drupal.Inventory
-		inv, err = scan(ctx, e, pos[0])
-		targets = []*target{{inv: inv, path: pos[0]}}
-	}
+	now, err := nowFlag(e, f.now)
 	if err != nil {
 		return err
+	}
+	targets, fleet, err := f.load(ctx, e)
+	if err != nil {
+		return err
+	}
+	// The fleet file's serve section names the release history the fleet
+	// is watched with; an explicit flag still wins.
+	if fleet != nil && !flagSet(fs, "release-history") {
+		sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
+		if err != nil {
+			return err
+		}
+		f.source = sc.ReleaseHistory
 	}
 	client, err := feeds.Open(f.source)
 	if err != nil {
@@ -130,6 +95,19 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return verdict(targets)
+}
+
+// nowFlag reads a --now flag: the clock to judge time-dependent things
+// (core's security coverage, waivers) by.
+func nowFlag(e *env, value string) (func() time.Time, error) {
+	if value == "" {
+		return e.now, nil
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return nil, usagef("--now %q is not an RFC 3339 time", value)
+	}
+	return func() time.Time { return t }, nil
 }
 
 // flagSet reports whether the command line set the named flag.
