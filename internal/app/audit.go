@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/drupdate/drupdate/feeds"
 	"github.com/drupdate/drupdate/internal/drupal"
 	"github.com/drupdate/drupdate/internal/secdb"
+	"github.com/drupdate/drupdate/platforms"
 	"github.com/drupdate/drupdate/resolver/advisory"
 	"github.com/drupdate/drupdate/resolver/status"
 )
@@ -57,28 +56,16 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var src secdb.Sources
-	var waivers []secdb.Waiver
-	if fleet != nil {
-		if err := decodeSection(f.config, advisoriesSection, fleet.Sections[advisoriesSection], &src); err != nil {
-			return err
-		}
-		if src.OSV != "" && !strings.Contains(src.OSV, "://") {
-			src.OSV = resolve(filepath.Dir(f.config), src.OSV)
-		}
-		if err := decodeSection(f.config, waiversSection, fleet.Sections[waiversSection], &waivers); err != nil {
-			return err
-		}
-		if f.source == "" {
-			sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
-			if err != nil {
-				return err
-			}
-			f.source = sc.ReleaseHistory
-		}
+	src, waivers, err := advisoryConfig(f.config, fleet, f.osv, f.osvSHA256)
+	if err != nil {
+		return err
 	}
-	if f.osv != "" {
-		src.OSV, src.OSVSHA256 = f.osv, f.osvSHA256
+	if fleet != nil && f.source == "" {
+		sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
+		if err != nil {
+			return err
+		}
+		f.source = sc.ReleaseHistory
 	}
 	if src.Empty() {
 		return usagef("audit needs advisories: give --osv DIR|URL, or an advisories section in the fleet file")
@@ -212,61 +199,32 @@ func audit(db *secdb.DB, targets []*target, waivers []secdb.Waiver, now time.Tim
 		}
 		sites := siteNames(t.inv)
 		affected := false
-		check := func(name string, p drupal.InstalledProject, unused bool) {
-			v, ok := p.VersionString()
-			if p.Custom {
-				return
-			}
-			if !ok || v == "" {
-				rep.Unaudited = append(rep.Unaudited, unaudited{t.name, name, "", "no version known"})
-				return
-			}
-			pkg := advisory.PackageName(name)
-			installed := ""
-			if p.Composer != nil {
-				pkg, installed = p.Composer.Name, strings.TrimPrefix(p.Composer.Version, "v")
-			}
-			var stamp time.Time
-			if p.Datestamp > 0 {
-				stamp = time.Unix(int64(p.Datestamp), 0).UTC()
-			}
-			rep.Summary.Checked++
-			found, err := db.Compiled.Match(advisory.Installed{Package: pkg, Version: v, Datestamp: stamp})
-			if err != nil {
-				rep.Unaudited = append(rep.Unaudited, unaudited{t.name, name, v, err.Error()})
-				return
-			}
-			for _, fd := range found {
-				out := auditFinding{
-					Platform: t.name, Sites: sites, Project: name, Package: fd.Package,
-					Installed: fd.Installed, Version: v, Advisory: fd.ID, Aliases: fd.Aliases,
-					Risk: fd.Risk, Severity: fd.Severity, Affected: fd.Range, Fixed: fd.Fixed,
-					Link: fd.Link, DevBranch: fd.DevBranch, Unused: unused,
-				}
-				if installed != "" && !fd.DevBranch {
-					out.Installed = installed
-				}
-				if out.Aliases == nil {
-					out.Aliases = []string{}
-				}
-				if r, ok := results[name]; ok {
-					out.Status, out.Recommended = r.Status.String(), r.Recommended
-				}
-				out.Waived, out.WaiverExpired = secdb.Find(waivers, t.name, name, fd.ID, fd.Aliases, now)
-				if out.Waived != nil {
-					rep.Summary.Waived++
-				} else {
-					affected = true
-					distinct[fd.ID] = true
-				}
-				rep.Findings = append(rep.Findings, out)
-			}
+		found, unchecked, checked := db.Audit(t.name, t.inv, waivers, now)
+		rep.Summary.Checked += checked
+		for _, u := range unchecked {
+			rep.Unaudited = append(rep.Unaudited, unaudited{t.name, u.Project, u.Version, u.Reason})
 		}
-		for _, name := range slices.Sorted(maps.Keys(t.inv.Projects)) {
-			check(name, t.inv.Projects[name], false)
-		}
-		for _, name := range slices.Sorted(maps.Keys(t.inv.Unused)) {
-			check(name, t.inv.Unused[name], true)
+		for _, fd := range found {
+			out := auditFinding{
+				Platform: t.name, Sites: sites, Project: fd.Project, Package: fd.Package,
+				Installed: fd.Installed, Version: fd.Version, Advisory: fd.ID, Aliases: fd.Aliases,
+				Risk: fd.Risk, Severity: fd.Severity, Affected: fd.Range, Fixed: fd.Fixed,
+				Link: fd.Link, DevBranch: fd.DevBranch, Unused: fd.Unused,
+				Waived: fd.Waived, WaiverExpired: fd.WaiverExpired,
+			}
+			if out.Aliases == nil {
+				out.Aliases = []string{}
+			}
+			if r, ok := results[fd.Project]; ok {
+				out.Status, out.Recommended = r.Status.String(), r.Recommended
+			}
+			if out.Waived != nil {
+				rep.Summary.Waived++
+			} else {
+				affected = true
+				distinct[fd.ID] = true
+			}
+			rep.Findings = append(rep.Findings, out)
 		}
 		if affected {
 			rep.Summary.Platforms++
@@ -373,4 +331,50 @@ func writeAuditText(w io.Writer, rep auditReport, fleet bool) error {
 	b.WriteString(".\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// advisoryConfig reads the fleet file's advisories and waivers sections
+// (fleet nil: none), with an --osv flag overriding the OSV source.
+func advisoryConfig(file string, fleet *platforms.Fleet, osvFlag, osvSHA string) (secdb.Sources, []secdb.Waiver, error) {
+	var src secdb.Sources
+	var waivers []secdb.Waiver
+	if fleet != nil {
+		if err := decodeSection(file, advisoriesSection, fleet.Sections[advisoriesSection], &src); err != nil {
+			return src, nil, err
+		}
+		if src.OSV != "" && !strings.Contains(src.OSV, "://") {
+			src.OSV = resolve(filepath.Dir(file), src.OSV)
+		}
+		if err := decodeSection(file, waiversSection, fleet.Sections[waiversSection], &waivers); err != nil {
+			return src, nil, err
+		}
+	}
+	if osvFlag != "" {
+		src.OSV, src.OSVSHA256 = osvFlag, osvSHA
+	}
+	return src, waivers, nil
+}
+
+// annotate finds the advisories affecting each target, when advisory data
+// is configured, for status to show beside the statuses.
+func annotate(ctx context.Context, e *env, file string, fleet *platforms.Fleet, osvFlag string, now time.Time, targets []*target) error {
+	src, waivers, err := advisoryConfig(file, fleet, osvFlag, "")
+	if err != nil || src.Empty() {
+		return err
+	}
+	for i := range waivers {
+		if err := waivers[i].Validate(); err != nil {
+			return fmt.Errorf("waivers: %w", err)
+		}
+	}
+	db, err := secdb.Load(ctx, src, feeds.Getter{})
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if t.err == nil {
+			t.findings, _, _ = db.Audit(t.name, t.inv, waivers, now)
+		}
+	}
+	return nil
 }

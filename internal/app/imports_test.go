@@ -21,12 +21,13 @@ func TestImportDirection(t *testing.T) {
 	allowed := map[string][]string{
 		"internal/phpver": nil,
 		"internal/drupal": {"internal/phpver"},
-		"feeds":           leaf,
+		"feeds":           append([]string{"feeds"}, leaf...),
 		"resolver":        append([]string{"resolver", "feeds/osv"}, leaf...),
 		"notify":          append([]string{"notify", "internal/store"}, leaf...),
 		"internal/store":  append([]string{"internal/store"}, leaf...),
 		"platforms":       append([]string{"platforms", "resolver"}, leaf...),
-		"internal/watch":  append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store"}, leaf...),
+		"internal/watch":  append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store", "internal/secdb"}, leaf...),
+		"internal/secdb":  append([]string{"feeds", "resolver"}, leaf...),
 		"internal/server": append([]string{"internal/server", "internal/watch", "internal/store"}, leaf...),
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/drupdate/drupdate/feeds"
 	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/internal/secdb"
 	"github.com/drupdate/drupdate/internal/watch"
 	"github.com/drupdate/drupdate/resolver/status"
 )
@@ -24,6 +25,7 @@ const defaultReleaseHistory = "https://updates.drupal.org/release-history"
 type statusFlags struct {
 	platformArgs
 	source       string
+	osv          string
 	format       string
 	securityOnly bool
 	now          string
@@ -34,6 +36,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	var f statusFlags
 	f.register(fs)
 	fs.StringVar(&f.source, "release-history", defaultReleaseHistory, "release-history base `URL`, or a local mirror `DIR` laid out DIR/<project>/<category>.xml")
+	fs.StringVar(&f.osv, "osv", "", "show the advisories from this OSV database (a `DIR` or zip URL) beside each project; the fleet file's advisories section does the same")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text or json")
 	fs.BoolVar(&f.securityOnly, "security-only", false, "list only projects that need a security update")
 	fs.StringVar(&f.now, "now", "", "judge core's security coverage as of this RFC 3339 `time` instead of now")
@@ -69,6 +72,9 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("release history: %w", err)
 	}
 	if err := evaluateTargets(ctx, client, &status.Evaluator{Now: now}, targets); err != nil {
+		return err
+	}
+	if err := annotate(ctx, e, f.config, fleet, f.osv, now(), targets); err != nil {
 		return err
 	}
 	if f.securityOnly {
@@ -118,7 +124,10 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 }
 
 // verdict is the command's outcome: security updates outrank everything, so
-// one broken platform cannot hide another's insecurity from monitoring.
+// one broken platform cannot hide another's insecurity from monitoring. An
+// unwaived advisory affecting an installed version counts as insecure even
+// where the release history does not say so (drupdate's policy, not
+// Drupal's: the report's statuses stay Drupal's).
 func verdict(targets []*target) error {
 	var errs []error
 	insecure := false
@@ -127,6 +136,9 @@ func verdict(targets []*target) error {
 			errs = append(errs, t.err)
 		}
 		insecure = insecure || t.report.Insecure()
+		for _, f := range t.findings {
+			insecure = insecure || f.Waived == nil
+		}
 	}
 	if insecure {
 		return errInsecure
@@ -170,6 +182,9 @@ type target struct {
 	platform   status.Platform
 	report     status.Report
 	err        error // the platform could not be scanned or evaluated
+	// findings are the advisories that affect it, when advisory data is
+	// configured.
+	findings []secdb.Finding
 }
 
 // evaluateTargets fetches every feed the targets need, once per project and
@@ -240,7 +255,11 @@ func onlyInsecure(rep status.Report) status.Report {
 }
 
 func toJSON(t *target) watch.PlatformReport {
-	return watch.NewPlatformReport(t.path, t.tags, t.inv, t.report, t.err)
+	r := watch.NewPlatformReport(t.path, t.tags, t.inv, t.report, t.err)
+	if t.err == nil {
+		r.AddAdvisories(t.findings)
+	}
+	return r
 }
 
 func writeJSON(w io.Writer, t *target) error {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"iter"
@@ -10,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/internal/secdb"
 	"github.com/drupdate/drupdate/internal/watch"
 	"github.com/drupdate/drupdate/resolver/status"
 )
@@ -27,6 +29,7 @@ func writeText(w io.Writer, t *target) error {
 	fmt.Fprintf(tw, "Drupal core %s: %s, %s update status (%q feeds)\n\n", core, plural(len(rep.Projects), "project"), algorithmName(rep.Algorithm), rep.Algorithm.Category())
 	fmt.Fprintln(tw, "STATUS\tPROJECT\tINSTALLED → RECOMMENDED\tDETAILS")
 	var coverage *status.Coverage
+	advisories := advisoryText(t.findings)
 	for _, r := range rep.Worst() {
 		if c := r.Coverage(); c != nil {
 			coverage = c
@@ -35,7 +38,11 @@ func writeText(w io.Writer, t *target) error {
 		if r.Recommended != "" && r.Recommended != r.ExistingVersion {
 			versions += " → " + r.Recommended
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Status.Label(), r.Name, versions, details(&r))
+		d := details(&r)
+		if a := advisories[r.Name]; a != "" {
+			d = strings.TrimPrefix(d+"; "+a, "; ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Status.Label(), r.Name, versions, d)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -99,6 +106,53 @@ func writeFleetText(w io.Writer, targets []*target) error {
 		fmt.Fprintf(w, "  %s %s → %s on %s\n", k.project, k.from, to, strings.Join(affected[k], ", "))
 	}
 	return nil
+}
+
+// advisoryText says, by project, which advisories affect it, the
+// riskiest and newest first and at most three:
+// "advisories: DRUPAL-CORE-2026-012 (Critical 17/25), … and 22 more".
+func advisoryText(findings []secdb.Finding) map[string]string {
+	by := map[string][]secdb.Finding{}
+	for _, f := range findings {
+		by[f.Project] = append(by[f.Project], f)
+	}
+	out := map[string]string{}
+	for project, fs := range by {
+		slices.SortStableFunc(fs, func(a, b secdb.Finding) int {
+			if c := cmp.Compare(riskScore(b), riskScore(a)); c != 0 {
+				return c
+			}
+			return strings.Compare(b.ID, a.ID)
+		})
+		var parts []string
+		for i, f := range fs {
+			if i == 3 {
+				parts = append(parts, fmt.Sprintf("and %d more (drupdate audit)", len(fs)-3))
+				break
+			}
+			var notes []string
+			if f.Risk != nil {
+				notes = append(notes, f.Risk.String())
+			}
+			if f.Waived != nil {
+				notes = append(notes, "waived")
+			}
+			if len(notes) > 0 {
+				parts = append(parts, f.ID+" ("+strings.Join(notes, ", ")+")")
+			} else {
+				parts = append(parts, f.ID)
+			}
+		}
+		out[project] = "advisories: " + strings.Join(parts, ", ")
+	}
+	return out
+}
+
+func riskScore(f secdb.Finding) int {
+	if f.Risk == nil {
+		return -1
+	}
+	return f.Risk.Score
 }
 
 func plural(n int, noun string) string {

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/internal/secdb"
+	"github.com/drupdate/drupdate/resolver/advisory"
 	"github.com/drupdate/drupdate/resolver/status"
 )
 
@@ -45,6 +47,35 @@ type PlatformReport struct {
 	Projects    map[string]*status.Result `json:"projects"`
 	Custom      []string                  `json:"custom_projects,omitempty"`
 	Problems    []drupal.Problem          `json:"problems,omitempty"`
+	// Advisories lists, by project, the security advisories that affect
+	// the installed version, when advisory data is configured.
+	Advisories map[string][]AdvisoryNote `json:"advisories,omitempty"`
+}
+
+// AdvisoryNote is an advisory shown beside a project's status.
+type AdvisoryNote struct {
+	ID       string         `json:"id"`
+	Aliases  []string       `json:"aliases,omitempty"`
+	Risk     *advisory.Risk `json:"risk,omitempty"`
+	Affected string         `json:"affected"`
+	Fixed    string         `json:"fixed,omitempty"`
+	Link     string         `json:"link,omitempty"`
+	// Waived is the reason of the waiver that accepts it, if one does.
+	Waived string `json:"waived,omitempty"`
+}
+
+// AddAdvisories records findings on the report (nil findings: none).
+func (r *PlatformReport) AddAdvisories(findings []secdb.Finding) {
+	for _, f := range findings {
+		if r.Advisories == nil {
+			r.Advisories = map[string][]AdvisoryNote{}
+		}
+		n := AdvisoryNote{ID: f.ID, Aliases: f.Aliases, Risk: f.Risk, Affected: f.Range, Fixed: f.Fixed, Link: f.Link}
+		if f.Waived != nil {
+			n.Waived = f.Waived.Reason
+		}
+		r.Advisories[f.Project] = append(r.Advisories[f.Project], n)
+	}
 }
 
 // NewPlatformReport builds the document of a platform at path with tags:
