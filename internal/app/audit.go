@@ -77,10 +77,8 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		}
 		waivers = append(waivers, ws...)
 	}
-	for i := range waivers {
-		if err := waivers[i].Validate(); err != nil {
-			return fmt.Errorf("waivers: %w", err)
-		}
+	if err := validateWaivers(waivers); err != nil {
+		return err
 	}
 	db, err := secdb.Load(ctx, src, feeds.Getter{})
 	if err != nil {
@@ -362,10 +360,8 @@ func annotate(ctx context.Context, e *env, file string, fleet *platforms.Fleet, 
 	if err != nil || src.Empty() {
 		return err
 	}
-	for i := range waivers {
-		if err := waivers[i].Validate(); err != nil {
-			return fmt.Errorf("waivers: %w", err)
-		}
+	if err := validateWaivers(waivers); err != nil {
+		return err
 	}
 	db, err := secdb.Load(ctx, src, feeds.Getter{})
 	if err != nil {
@@ -374,6 +370,15 @@ func annotate(ctx context.Context, e *env, file string, fleet *platforms.Fleet, 
 	for _, t := range targets {
 		if t.err == nil {
 			t.findings, _, _ = db.Audit(t.name, t.inv, waivers, now)
+		}
+	}
+	return nil
+}
+
+func validateWaivers(ws []secdb.Waiver) error {
+	for i := range ws {
+		if err := ws[i].Validate(); err != nil {
+			return fmt.Errorf("waivers: %w", err)
 		}
 	}
 	return nil

@@ -78,10 +78,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if jitter == 0 {
 		jitter = -1 // watch.Config reads 0 as "the default" and a negative as none
 	}
+	deps := watch.Deps{Store: st, Feeds: client, Fleet: fleet, Now: e.now, Logger: log, Instance: *instance, Metrics: metrics}
+	src, waivers, err := advisoryConfig(*configFile, fleet, "", "")
+	if err != nil {
+		return err
+	}
+	if err := validateWaivers(waivers); err != nil {
+		return err
+	}
+	if !src.Empty() {
+		deps.Advisories = &watch.Advisories{Sources: src, Waivers: waivers, Getter: feeds.Getter{Timeout: sc.Timeout}}
+	}
 	w, err := watch.New(watch.Config{
 		Poll: sc.PollInterval, Urgent: sc.UrgentInterval, Scan: sc.ScanInterval,
 		Jitter: jitter, Retries: sc.Retries, Concurrency: sc.Concurrency,
-	}, watch.Deps{Store: st, Feeds: client, Fleet: fleet, Now: e.now, Logger: log, Instance: *instance, Metrics: metrics})
+	}, deps)
 	if err != nil {
 		return err
 	}
@@ -173,7 +184,11 @@ func printFleetState(ctx context.Context, w io.Writer, st store.Store) error {
 			if err := json.Unmarshal(kv.Value, &rec); err != nil {
 				return fmt.Errorf("platform record %s: %w", kv.Key, err)
 			}
-			fmt.Fprintf(w, "%s: %s\n", rec.Name, statusCounts(rec))
+			line := statusCounts(rec)
+			if n := len(rec.Findings); n > 0 {
+				line += fmt.Sprintf("; %s affect it", plural(n, "advisory finding"))
+			}
+			fmt.Fprintf(w, "%s: %s\n", rec.Name, line)
 			after = kv.Key
 		}
 		if len(page) < 100 {

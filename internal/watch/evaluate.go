@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/drupdate/drupdate/internal/drupal"
+	"github.com/drupdate/drupdate/internal/secdb"
 	"github.com/drupdate/drupdate/internal/store"
 	"github.com/drupdate/drupdate/resolver/status"
 )
@@ -105,7 +106,7 @@ const evalChunk = 64
 // (one disk sync for the embedded store), or one by one when another
 // writer got in between.
 func (w *Watcher) evaluate(ctx context.Context, names []string) error {
-	round := &evalRound{ev: &status.Evaluator{Now: w.now}, day: w.now().UTC().Format(time.DateOnly), results: map[resultKey][]byte{}}
+	round := &evalRound{ev: &status.Evaluator{Now: w.now}, day: w.now().UTC().Format(time.DateOnly), adv: w.adv.Load(), results: map[resultKey][]byte{}}
 	var errs []error
 	for chunk := range slices.Chunk(names, evalChunk) {
 		jobs, err := w.readPlatforms(ctx, chunk)
@@ -113,7 +114,7 @@ func (w *Watcher) evaluate(ctx context.Context, names []string) error {
 			errs = append(errs, err)
 			continue
 		}
-		in, err := w.feedData(ctx, jobs, round.day)
+		in, err := w.feedData(ctx, jobs, round)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -211,7 +212,7 @@ func (w *Watcher) commitOne(ctx context.Context, round *evalRound, o *evalOutcom
 		if err != nil || len(jobs) == 0 {
 			return err
 		}
-		in, err := w.feedData(ctx, jobs, round.day)
+		in, err := w.feedData(ctx, jobs, round)
 		if err != nil {
 			return err
 		}
@@ -250,6 +251,7 @@ type platJob struct {
 type evalRound struct {
 	ev  *status.Evaluator
 	day string
+	adv *advState // nil without advisories
 
 	mu      sync.Mutex
 	results map[resultKey][]byte
@@ -418,7 +420,7 @@ type feedInputs struct {
 // feed's state and body hash, and so each platform's EvalKey; histories,
 // needed only for the platforms whose key changed, come from the cache or,
 // when their hash is new, from the store.
-func (w *Watcher) feedData(ctx context.Context, jobs []*platJob, day string) (*feedInputs, error) {
+func (w *Watcher) feedData(ctx context.Context, jobs []*platJob, round *evalRound) (*feedInputs, error) {
 	used := map[string]bool{}
 	for _, j := range jobs {
 		for _, k := range j.st.feeds {
@@ -432,7 +434,7 @@ func (w *Watcher) feedData(ctx context.Context, jobs []*platJob, day string) (*f
 	in := &feedInputs{idx: idx, keys: make(map[*platJob]string, len(jobs)), data: map[string]map[string]status.Data{}}
 	needed := map[string]bool{}
 	for _, j := range jobs {
-		key := evalKey(day, j.rec, j.st, idx)
+		key := evalKey(round, j.rec, j.st, idx)
 		in.keys[j] = key
 		if key != j.rec.EvalKey {
 			for _, k := range j.st.feeds {
@@ -545,13 +547,16 @@ var evalVersion = func() string {
 // program, the day (core's security coverage depends on the date), the
 // inventory, the path and tags the report shows, and each feed's state and
 // history.
-func evalKey(day string, rec PlatformRecord, st *platState, idx map[string]*FeedIndex) string {
+func evalKey(round *evalRound, rec PlatformRecord, st *platState, idx map[string]*FeedIndex) string {
 	h := sha256.New()
 	inv := rec.InventoryHash
 	if inv == "" && rec.Inventory != nil {
 		inv = inventoryHash(rec.Inventory)
 	}
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%q\x00%q\x00", evalVersion, day, inv, rec.Path, rec.Tags)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%q\x00%q\x00", evalVersion, round.day, inv, rec.Path, rec.Tags)
+	if round.adv != nil {
+		fmt.Fprintf(h, "advisories %s\x00", round.adv.digest)
+	}
 	if rec.Inventory == nil {
 		fmt.Fprintf(h, "%q\x00", rec.ScanError)
 	}
@@ -589,7 +594,15 @@ func (w *Watcher) evaluatePlatform(round *evalRound, j *platJob, in *feedInputs)
 	default:
 		rep = round.ev.Evaluate(*j.st.prepared, in.data[j.st.category])
 	}
-	doc, err := marshalReport(NewPlatformReport(old.Path, old.Tags, old.Inventory, rep, perr), round.marshaler(j.st.prepared, in.data[j.st.category]))
+	doc0 := NewPlatformReport(old.Path, old.Tags, old.Inventory, rep, perr)
+	var findings []secdb.Finding
+	if round.adv != nil && old.Inventory != nil {
+		findings, _, _ = round.adv.db.Audit(j.name, old.Inventory, round.adv.waivers, w.now())
+		if perr == nil {
+			doc0.AddAdvisories(findings)
+		}
+	}
+	doc, err := marshalReport(doc0, round.marshaler(j.st.prepared, in.data[j.st.category]))
 	if err != nil {
 		o.err = fmt.Errorf("encode report: %w", err)
 		return o
@@ -628,10 +641,23 @@ func (w *Watcher) evaluatePlatform(round *evalRound, j *platJob, in *feedInputs)
 	if len(statuses) == 0 {
 		statuses = nil
 	}
-	o.statuses, o.counts, o.events = statuses, counts, events
 	rec := old
+	if round.adv != nil && old.Inventory != nil {
+		recommended := map[string]string{}
+		for _, r := range rep.Projects {
+			recommended[r.Name] = r.Recommended
+		}
+		advEvents, keys, err := advisoryEvents(j.name, old, findings, recommended)
+		if err != nil {
+			o.err = err
+			return o
+		}
+		events = append(events, advEvents...)
+		rec.Findings, rec.FindingsSeen = keys, true
+	}
+	o.statuses, o.counts, o.events = statuses, counts, events
 	rec.Report, rec.Statuses, rec.EvalKey = doc, statuses, key
-	if !bytes.Equal(doc, old.Report) || !maps.Equal(statuses, old.Statuses) {
+	if !bytes.Equal(doc, old.Report) || !maps.Equal(statuses, old.Statuses) || !slices.Equal(rec.Findings, old.Findings) {
 		rec.EvaluatedAt = w.now()
 	}
 	if o.value, err = encodePlatformRecord(rec); err != nil {

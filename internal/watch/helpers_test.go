@@ -343,6 +343,12 @@ func summary(t testing.TB, evs []store.Event) []string {
 			out = append(out, fmt.Sprintf("%s %s %s→%s", e.Kind, p.Project, p.From, p.To))
 		case EventPlatformInventory:
 			out = append(out, e.Kind+" "+string(e.Data))
+		case EventAdvisory:
+			var a AdvisoryEvent
+			if err := json.Unmarshal(e.Data, &a); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s %s %s %s %s", e.Kind, a.Platform, a.Project, a.Version, a.Note.ID))
 		default:
 			var r ReleaseEvent
 			if err := json.Unmarshal(e.Data, &r); err != nil {

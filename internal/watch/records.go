@@ -89,6 +89,11 @@ type PlatformRecord struct {
 	// the path and tags, each feed's state and history, the day, the
 	// program), so that an evaluation with nothing new is skipped.
 	EvalKey string `json:"eval_key,omitempty"`
+	// Findings are the unwaived advisories affecting the platform, as
+	// "project|ADVISORY-ID", sorted; FindingsSeen says they were computed
+	// at least once (the baseline that raises no events).
+	Findings     []string `json:"findings,omitempty"`
+	FindingsSeen bool     `json:"findings_seen,omitempty"`
 }
 
 // Event kinds, in Event.Kind; each carries the payload type named.

@@ -23,6 +23,7 @@ func (w *Watcher) ScanOnce(ctx context.Context) error {
 	w.round.Lock()
 	defer w.round.Unlock()
 	var errs []error
+	errs = append(errs, w.refreshAdvisories(ctx))
 	var leased []platforms.PlatformConfig
 	for _, pc := range w.fleet.Platforms {
 		ok, err := w.st.Acquire(ctx, leasePrefixScan+pc.Name, w.id, w.cfg.Scan)

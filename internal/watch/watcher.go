@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drupdate/drupdate/feeds"
@@ -45,6 +46,10 @@ type Deps struct {
 	Metrics *Metrics
 	// Scan tunes platform scans; its Logger defaults to Logger.
 	Scan platforms.Options
+	// Advisories, when not nil, are matched against every platform: the
+	// findings join each platform's report, and new ones raise
+	// EventAdvisory.
+	Advisories *Advisories
 }
 
 // Watcher keeps the release histories of every project a fleet uses fresh
@@ -81,6 +86,9 @@ type Watcher struct {
 
 	cacheMu sync.Mutex
 	cache   map[string]*cachedFeed // parsed histories, by FeedKey
+
+	advCfg *Advisories
+	adv    atomic.Pointer[advState] // nil until first loaded
 }
 
 // platState is what the watcher keeps in memory of a platform's record.
@@ -133,7 +141,7 @@ func New(cfg Config, deps Deps) (*Watcher, error) {
 		now: deps.Now, rand: deps.Rand, log: deps.Logger, id: deps.Instance, m: deps.Metrics,
 		sleep: sleepCtx, parse: feeds.ParseHistory,
 		plats: map[string]*platState{}, feedSt: map[string]*feedState{}, urgent: map[string]bool{},
-		cache: map[string]*cachedFeed{},
+		cache: map[string]*cachedFeed{}, advCfg: deps.Advisories,
 	}
 	if w.now == nil {
 		w.now = time.Now
