@@ -48,6 +48,27 @@ type Client struct {
 	timeout time.Duration
 	maxBody int64
 	slots   chan struct{}
+	routed  map[string]Fetcher // projects served from elsewhere
+}
+
+// A Fetcher serves some projects' release histories from somewhere other
+// than the client's source (GitHub releases, say), as release-history
+// documents. Fetch has Client.Fetch's contract, except that its errors
+// need not be *FetchError: the client wraps them.
+type Fetcher interface {
+	Fetch(ctx context.Context, req Request) (Response, error)
+}
+
+// WithFetcher routes the named projects to f, in every category.
+func WithFetcher(f Fetcher, projects ...string) Option {
+	return func(c *config) {
+		if c.routed == nil {
+			c.routed = map[string]Fetcher{}
+		}
+		for _, p := range projects {
+			c.routed[p] = f
+		}
+	}
 }
 
 // source is where documents come from. get returns the body to read, or a
@@ -64,6 +85,7 @@ type config struct {
 	maxBody     int64
 	concurrency int
 	httpClient  *http.Client
+	routed      map[string]Fetcher
 }
 
 // DefaultBaseURL is the drupal.org release-history service.
@@ -111,7 +133,7 @@ func newClient(src source, opts []Option) (*Client, error) {
 			hs.client = &http.Client{}
 		}
 	}
-	return &Client{src: src, timeout: cfg.timeout, maxBody: cfg.maxBody, slots: make(chan struct{}, cfg.concurrency)}, nil
+	return &Client{src: src, timeout: cfg.timeout, maxBody: cfg.maxBody, slots: make(chan struct{}, cfg.concurrency), routed: cfg.routed}, nil
 }
 
 // Open returns a client for spec: an http:// or https:// base URL, or
@@ -127,6 +149,10 @@ func Open(spec string, opts ...Option) (*Client, error) {
 func (c *Client) Fetch(ctx context.Context, req Request) (Response, error) {
 	resp, err := c.fetch(ctx, req)
 	if err != nil {
+		var routed *FetchError
+		if errors.As(err, &routed) {
+			return Response{}, routed // a Fetcher's own, already complete
+		}
 		fe := &FetchError{Project: req.Project, Category: req.Category, Err: err}
 		var se *statusError
 		if errors.As(err, &se) {
@@ -151,6 +177,13 @@ func (c *Client) fetch(ctx context.Context, req Request) (Response, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	if f := c.routed[req.Project]; f != nil {
+		resp, err := f.Fetch(ctx, req)
+		if err == nil && !resp.NotModified && len(resp.Body) == 0 {
+			err = errEmptyBody
+		}
+		return resp, err
+	}
 	body, resp, err := c.src.get(ctx, req)
 	if err != nil {
 		return Response{}, err

@@ -449,3 +449,32 @@ func TestDirTraversal(t *testing.T) {
 		}
 	}
 }
+
+type fakeFetcher struct{ body string }
+
+func (f fakeFetcher) Fetch(_ context.Context, req Request) (Response, error) {
+	if req.ETag == "same" {
+		return Response{NotModified: true, ETag: "same"}, nil
+	}
+	return Response{Body: []byte(f.body), ETag: "same"}, nil
+}
+
+// TestWithFetcher: routed projects come from the fetcher, in every
+// category; the others from the source.
+func TestWithFetcher(t *testing.T) {
+	dir := t.TempDir()
+	c, err := NewDir(dir, WithFetcher(fakeFetcher{`<project><short_name>custom</short_name></project>`}, "custom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := c.History(context.Background(), "custom", "current")
+	if err != nil || h.ShortName != "custom" {
+		t.Errorf("History(custom) = %v, %v; want the fetcher's", h, err)
+	}
+	if r, err := c.Fetch(context.Background(), Request{Project: "custom", Category: "7.x", ETag: "same"}); err != nil || !r.NotModified {
+		t.Errorf("conditional Fetch(custom) = %+v, %v; want not modified", r, err)
+	}
+	if _, err := c.History(context.Background(), "token", "current"); err == nil {
+		t.Errorf("History(token) from an empty mirror succeeded")
+	}
+}

@@ -49,6 +49,7 @@ func (s *scanner) scanComposerOnly(root string) *drupal.Inventory {
 		ip.Custom = strings.HasPrefix(p.Type, "drupal-custom-")
 		inv.Projects[project] = ip
 	}
+	MarkHosted(inv, s.opts.Hosted)
 	inv.Platform = &drupal.Platform{
 		Root:         root,
 		Docroot:      ".",

@@ -27,6 +27,10 @@ type Options struct {
 	// package "Testing") in the inventory. Drupal leaves them out, and so
 	// does drupdate by default.
 	IncludeTests bool
+	// Hosted names projects released somewhere other than drupal.org, by
+	// machine name, with where ("github:owner/name"). Such a project is
+	// not custom code: its statuses come from those releases.
+	Hosted map[string]string
 }
 
 const (

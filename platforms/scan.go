@@ -163,10 +163,25 @@ func Scan(ctx context.Context, root string, opts Options) (*drupal.Inventory, er
 		sort.Strings(v.site.pub.Projects)
 		inv.Sites = append(inv.Sites, v.site.pub)
 	}
+	MarkHosted(inv, opts.Hosted)
 	inv.Problems = s.problems(views)
 	inv.Skipped = s.fs.skipped.sorted()
 	inv.Warnings = s.warnings.sorted()
 	return inv, nil
+}
+
+// MarkHosted marks the projects released elsewhere (see Options.Hosted);
+// they are no longer custom code. Scan does it; callers reading an
+// inventory from a file do it themselves.
+func MarkHosted(inv *drupal.Inventory, hosted map[string]string) {
+	for name, where := range hosted {
+		for _, m := range []map[string]drupal.InstalledProject{inv.Projects, inv.Unused} {
+			if p, ok := m[name]; ok {
+				p.Custom, p.Hosted = false, where
+				m[name] = p
+			}
+		}
+	}
 }
 
 func hasDrupalPackages(ci *composerInfo) bool {

@@ -16,13 +16,15 @@ import (
 // Every error [Client.Releases] returns is one. It never holds the token.
 type FetchError struct {
 	Repo string // "owner/name" as the caller gave it
-	// StatusCode is the HTTP status of the failing response, or 0 when
-	// there was none (a transport error, an invalid repository name).
+	// StatusCode is the HTTP status that made the listing fail, or 0 when
+	// none did (a transport error, a malformed body, an invalid name).
 	StatusCode int
 	// RetryAt is when the server said trying again may succeed: the end of
 	// a rate limit, or a Retry-After. Zero when it said nothing.
 	RetryAt time.Time
 	Err     error
+
+	transient bool // decided where the failure was classified
 }
 
 func (e *FetchError) Error() string {
@@ -35,15 +37,7 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // HTTP status 408, 429 or 5xx, a timeout or a failed connection. A
 // missing repository, a malformed or oversized answer, an invalid name and
 // a cancelled context will fail the same way until something changes.
-func (e *FetchError) Transient() bool {
-	if errors.Is(e.Err, ErrRateLimited) {
-		return true
-	}
-	if c := e.StatusCode; c != 0 {
-		return transientStatus(c)
-	}
-	return transientTransport(e.Err)
-}
+func (e *FetchError) Transient() bool { return e.transient }
 
 // Conditions callers branch on; a [FetchError] wraps them.
 var (

@@ -52,7 +52,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	targets, fleet, err := f.load(ctx, e)
+	targets, fleet, hosts, err := f.load(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if f.source != "" {
-		client, err := feeds.Open(f.source)
+		client, err := feeds.Open(f.source, hosts.feedOptions()...)
 		if err != nil {
 			return fmt.Errorf("release history: %w", err)
 		}

@@ -23,7 +23,7 @@ func runInventory(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("inventory takes one platform PATH")
 	}
-	inv, err := scan(ctx, e, pos[0])
+	inv, err := scan(ctx, e, pos[0], nil)
 	if err != nil {
 		return err
 	}
@@ -37,9 +37,9 @@ func runInventory(ctx context.Context, e *env, args []string) error {
 
 // scan inventories a platform; what it skips is logged to stderr and listed
 // in the inventory.
-func scan(ctx context.Context, e *env, path string) (*drupal.Inventory, error) {
+func scan(ctx context.Context, e *env, path string, hosted map[string]string) (*drupal.Inventory, error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	inv, err := platforms.Scan(ctx, path, platforms.Options{Logger: log})
+	inv, err := platforms.Scan(ctx, path, platforms.Options{Logger: log, Hosted: hosted})
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", path, err)
 	}
@@ -48,10 +48,10 @@ func scan(ctx context.Context, e *env, path string) (*drupal.Inventory, error) {
 
 // fleetTargets scans every platform of a fleet configuration. A platform
 // that cannot be scanned is reported as such; the others still are.
-func fleetTargets(ctx context.Context, e *env, fleet *platforms.Fleet) ([]*target, error) {
+func fleetTargets(ctx context.Context, e *env, fleet *platforms.Fleet, hosted map[string]string) ([]*target, error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	var out []*target
-	for _, r := range platforms.ScanFleet(ctx, fleet, platforms.Options{Logger: log}) {
+	for _, r := range platforms.ScanFleet(ctx, fleet, platforms.Options{Logger: log, Hosted: hosted}) {
 		t := &target{name: r.Platform.Name, path: r.Platform.Path, tags: r.Platform.Tags, inv: r.Inventory}
 		if r.Err != nil {
 			t.err = fmt.Errorf("platform %s: %w", r.Platform.Name, r.Err)

@@ -65,7 +65,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	client, err := feeds.Open(sc.ReleaseHistory, feeds.WithTimeout(sc.Timeout), feeds.WithConcurrency(sc.Concurrency))
+	hosts, err := loadHosting(*configFile, fleet, e.getenv, e.now)
+	if err != nil {
+		return err
+	}
+	client, err := feeds.Open(sc.ReleaseHistory, append(hosts.feedOptions(), feeds.WithTimeout(sc.Timeout), feeds.WithConcurrency(sc.Concurrency))...)
 	if err != nil {
 		return fmt.Errorf("release history: %w", err)
 	}
@@ -78,7 +82,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if jitter == 0 {
 		jitter = -1 // watch.Config reads 0 as "the default" and a negative as none
 	}
-	deps := watch.Deps{Store: st, Feeds: client, Fleet: fleet, Now: e.now, Logger: log, Instance: *instance, Metrics: metrics}
+	deps := watch.Deps{Store: st, Feeds: client, Fleet: fleet, Now: e.now, Logger: log, Instance: *instance, Metrics: metrics,
+		Scan: platforms.Options{Hosted: hosts.scanHosted()}}
 	src, waivers, err := advisoryConfig(*configFile, fleet, "", "")
 	if err != nil {
 		return err

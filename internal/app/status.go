@@ -54,7 +54,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	targets, fleet, err := f.load(ctx, e)
+	targets, fleet, hosts, err := f.load(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		}
 		f.source = sc.ReleaseHistory
 	}
-	client, err := feeds.Open(f.source)
+	client, err := feeds.Open(f.source, hosts.feedOptions()...)
 	if err != nil {
 		return fmt.Errorf("release history: %w", err)
 	}

@@ -41,25 +41,29 @@ func (a *platformArgs) check(cmd string, pos []string) error {
 	return nil
 }
 
-// load scans or reads the platforms; fleet is nil without --config.
-func (a *platformArgs) load(ctx context.Context, e *env) (targets []*target, fleet *platforms.Fleet, err error) {
+// load scans or reads the platforms; fleet is nil without --config, and
+// hosting nil without a github section.
+func (a *platformArgs) load(ctx context.Context, e *env) (targets []*target, fleet *platforms.Fleet, h *hosting, err error) {
 	switch {
 	case a.config != "":
 		if fleet, err = platforms.LoadFleet(a.config, fleetSections...); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		targets, err = fleetTargets(ctx, e, fleet)
-		return targets, fleet, err
+		if h, err = loadHosting(a.config, fleet, e.getenv, e.now); err != nil {
+			return nil, nil, nil, err
+		}
+		targets, err = fleetTargets(ctx, e, fleet, h.scanHosted())
+		return targets, fleet, h, err
 	case a.installed != "":
 		var inv *drupal.Inventory
 		if inv, err = readInventory(a.installed); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return []*target{{inv: inv}}, nil, nil
+		return []*target{{inv: inv}}, nil, nil, nil
 	}
-	inv, err := scan(ctx, e, a.path)
+	inv, err := scan(ctx, e, a.path, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return []*target{{inv: inv, path: a.path}}, nil, nil
+	return []*target{{inv: inv, path: a.path}}, nil, nil, nil
 }

@@ -109,8 +109,12 @@ type ProjectScanInfo struct {
 	Extensions []Extension `json:"extensions,omitempty"`
 	// VersionSource says where the version came from (Source* constants).
 	VersionSource string `json:"version_source,omitempty"`
-	// Custom is true for code that belongs to no drupal.org project.
+	// Custom is true for code that belongs to no drupal.org project and
+	// is not Hosted elsewhere.
 	Custom bool `json:"custom,omitempty"`
+	// Hosted says where a project not on drupal.org is released, such as
+	// "github:acme/drupal-intranet" (see platforms.Options.Hosted).
+	Hosted string `json:"hosted,omitempty"`
 	// Dir is the project's directory relative to the platform root.
 	Dir string `json:"dir,omitempty"`
 	// Composer names the Composer package and its version, when Composer
