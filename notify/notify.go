@@ -1,11 +1,9 @@
-// Package notify turns what the watcher finds into messages people act
-// on, and delivers them exactly once.
-//
 // This file is the shared vocabulary: an [Alert] is one fact about one
 // project on one platform; the pipeline groups alerts into a [Message]
 // for one receiver; a [Receiver] delivers messages. Receivers live in
 // subpackages (email, slack, webhook) and all pass the conformance kit in
 // notify/notifytest.
+
 package notify
 
 import (

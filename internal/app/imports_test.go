@@ -19,16 +19,17 @@ func TestImportDirection(t *testing.T) {
 	}
 	leaf := []string{"internal/phpver", "internal/drupal"}
 	allowed := map[string][]string{
-		"internal/phpver": nil,
-		"internal/drupal": {"internal/phpver"},
-		"feeds":           append([]string{"feeds"}, leaf...),
-		"resolver":        append([]string{"resolver", "feeds/osv"}, leaf...),
-		"notify":          append([]string{"notify", "internal/store"}, leaf...),
-		"internal/store":  append([]string{"internal/store"}, leaf...),
-		"platforms":       append([]string{"platforms", "resolver"}, leaf...),
-		"internal/watch":  append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store", "internal/secdb"}, leaf...),
-		"internal/secdb":  append([]string{"feeds", "resolver"}, leaf...),
-		"internal/server": append([]string{"internal/server", "internal/watch", "internal/store"}, leaf...),
+		"internal/phpver":   nil,
+		"internal/drupal":   {"internal/phpver"},
+		"feeds":             append([]string{"feeds"}, leaf...),
+		"resolver":          append([]string{"resolver", "feeds/osv"}, leaf...),
+		"notify":            append([]string{"notify", "internal/store"}, leaf...),
+		"internal/store":    append([]string{"internal/store"}, leaf...),
+		"platforms":         append([]string{"platforms", "resolver"}, leaf...),
+		"internal/watch":    append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store", "internal/secdb"}, leaf...),
+		"internal/secdb":    append([]string{"feeds", "resolver"}, leaf...),
+		"internal/alerting": append([]string{"internal/watch", "internal/store", "notify"}, leaf...),
+		"internal/server":   append([]string{"internal/server", "internal/watch", "internal/store"}, leaf...),
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
