@@ -34,6 +34,7 @@ func commands() []command {
 		{"status", "report every project's update status", runStatus},
 		{"audit", "list the security advisories that affect installed versions", runAudit},
 		{"inventory", "scan a platform: core, projects, versions, sites, unmet dependencies", runInventory},
+		{"notify", "notify test RECEIVER: send a sample message to a configured receiver", runNotify},
 		{"serve", "watch a fleet: poll feeds, record events, serve the API", runServe},
 		{"version", "print drupdate's version", runVersion},
 	}

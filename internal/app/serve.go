@@ -10,16 +10,19 @@ import (
 	"maps"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/drupdate/drupdate/feeds"
+	"github.com/drupdate/drupdate/internal/alerting"
 	"github.com/drupdate/drupdate/internal/server"
 	"github.com/drupdate/drupdate/internal/store"
 	"github.com/drupdate/drupdate/internal/store/bolt"
 	"github.com/drupdate/drupdate/internal/store/redis"
 	"github.com/drupdate/drupdate/internal/watch"
+	"github.com/drupdate/drupdate/notify"
 	"github.com/drupdate/drupdate/platforms"
 )
 
@@ -102,12 +105,35 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
+	nc, receivers, err := loadNotify(*configFile, fleet)
+	if err != nil {
+		return err
+	}
+	var pipeline *notify.Pipeline
+	var alerter *alerting.Alerter
+	if nc != nil {
+		if pipeline, err = notify.New(nc.Config, receivers, st, notify.WithClock(e.now), notify.WithLogger(log), notify.WithOwner(*instance)); err != nil {
+			return err
+		}
+		alerter = &alerting.Alerter{Store: st, Sink: pipeline, Now: e.now, Log: log}
+	}
+
 	if *once {
 		if err := w.ScanOnce(ctx); err != nil {
 			return err
 		}
 		if err := w.PollOnce(ctx); err != nil {
 			return err
+		}
+		if alerter != nil {
+			// What is due now is delivered; messages still grouping stay
+			// in the store's outbox for the next run.
+			if err := alerter.Once(ctx); err != nil {
+				return err
+			}
+			if err := pipeline.Tick(ctx); err != nil {
+				return err
+			}
 		}
 		return printFleetState(ctx, e.stdout, st)
 	}
@@ -116,6 +142,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return w.Run(gctx) })
 	g.Go(func() error { return srv.ListenAndServe(gctx) })
+	if alerter != nil {
+		g.Go(func() error { return pipeline.Run(gctx) })
+		g.Go(func() error { return alerter.Run(gctx, alertEvery) })
+	}
 	g.Go(func() error {
 		select {
 		case <-srv.Ready():
@@ -131,6 +161,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	return err
 }
+
+// alertEvery is how often evaluated platforms are turned into alerts; the
+// pipeline's group_wait then decides when they go out.
+const alertEvery = 5 * time.Second
 
 func override(field *string, flagValue string) {
 	if flagValue != "" {
