@@ -80,7 +80,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err := validateWaivers(waivers); err != nil {
 		return err
 	}
-	db, err := secdb.Load(ctx, src, feeds.Getter{})
+	db, err := loadAdvisories(ctx, src, targets)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,11 @@ type auditReport struct {
 	// Errors lists platforms that could not be scanned.
 	Errors  []platformError `json:"errors,omitempty"`
 	Sources []secdb.Loaded  `json:"sources"`
-	Summary auditSummary    `json:"summary"`
+	// Notices are public service announcements about installed projects
+	// or core; Warnings name advisory records left out, and why.
+	Notices  []secdb.Notice `json:"notices,omitempty"`
+	Warnings []string       `json:"warnings,omitempty"`
+	Summary  auditSummary   `json:"summary"`
 }
 
 type auditFinding struct {
@@ -182,7 +186,20 @@ type auditSummary struct {
 
 // audit matches every project of every target; it is pure.
 func audit(db *secdb.DB, targets []*target, waivers []secdb.Waiver, now time.Time, withStatus bool) auditReport {
-	rep := auditReport{Findings: []auditFinding{}, Sources: db.Loaded}
+	rep := auditReport{Findings: []auditFinding{}, Sources: db.Loaded, Warnings: db.Warnings}
+	installed := map[string]bool{"drupal": true}
+	for _, t := range targets {
+		if t.inv != nil {
+			for name := range t.inv.Projects {
+				installed[name] = true
+			}
+		}
+	}
+	for _, n := range db.Notices {
+		if n.Project == "" || installed[n.Project] {
+			rep.Notices = append(rep.Notices, n)
+		}
+	}
 	distinct := map[string]bool{}
 	for _, t := range targets {
 		if t.err != nil && t.inv == nil {
@@ -312,6 +329,12 @@ func writeAuditText(w io.Writer, rep auditReport, fleet bool) error {
 			fmt.Fprintf(&b, "    waiver expired %s (%s)\n", fd.WaiverExpired.Expires, fd.WaiverExpired.Reason)
 		}
 	}
+	for _, n := range rep.Notices {
+		fmt.Fprintf(&b, "notice: %s %s\n", n.Title, n.Link)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
 	for _, u := range rep.Unaudited {
 		fmt.Fprintf(&b, "not checked: %s %s: %s\n", u.Project, u.Version, u.Reason)
 	}
@@ -363,7 +386,7 @@ func annotate(ctx context.Context, e *env, file string, fleet *platforms.Fleet, 
 	if err := validateWaivers(waivers); err != nil {
 		return err
 	}
-	db, err := secdb.Load(ctx, src, feeds.Getter{})
+	db, err := loadAdvisories(ctx, src, targets)
 	if err != nil {
 		return err
 	}
@@ -382,4 +405,14 @@ func validateWaivers(ws []secdb.Waiver) error {
 		}
 	}
 	return nil
+}
+
+// loadAdvisories reads the sources, asking Composer APIs about the
+// targets' packages.
+func loadAdvisories(ctx context.Context, src secdb.Sources, targets []*target) (*secdb.DB, error) {
+	var invs []*drupal.Inventory
+	for _, t := range targets {
+		invs = append(invs, t.inv)
+	}
+	return secdb.Load(ctx, src, feeds.Getter{}, secdb.Packages(invs...))
 }

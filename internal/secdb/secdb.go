@@ -11,11 +11,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/drupdate/drupdate/feeds"
 	"github.com/drupdate/drupdate/feeds/osv"
+	"github.com/drupdate/drupdate/internal/drupal"
 	"github.com/drupdate/drupdate/resolver/advisory"
 )
 
@@ -28,10 +32,21 @@ type Sources struct {
 	// OSVSHA256 pins the zip archive's SHA-256, hex; a download with
 	// another digest is refused.
 	OSVSHA256 string `yaml:"osv_sha256"`
+	// ComposerAPI lists Composer security-advisory APIs to ask about the
+	// installed packages, such as https://packages.drupal.org/8/security-advisories.
+	ComposerAPI []string `yaml:"composer_api"`
+	// RSS lists drupal.org security feeds: advisories not yet in the OSV
+	// database, and the risk ratings OSV records lack.
+	RSS []string `yaml:"rss"`
+	// PSA is drupal.org's psa.json: exact insecure versions, and public
+	// service announcements.
+	PSA string `yaml:"psa"`
 }
 
 // Empty reports whether no source is configured.
-func (s Sources) Empty() bool { return s.OSV == "" }
+func (s Sources) Empty() bool {
+	return s.OSV == "" && len(s.ComposerAPI) == 0 && len(s.RSS) == 0 && s.PSA == ""
+}
 
 // MaxArchiveBytes bounds a downloaded OSV archive; the real database
 // zips to about 1 MB.
@@ -43,6 +58,20 @@ type DB struct {
 	Compiled   *advisory.Database
 	// Loaded says what each source gave, for reports.
 	Loaded []Loaded
+	// Notices are public service announcements: no versions, but news
+	// about projects (or core) that operators should read.
+	Notices []Notice
+	// Warnings name the records left out, and why.
+	Warnings []string
+}
+
+// A Notice is a public service announcement.
+type Notice struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Project   string    `json:"project,omitempty"`
+	Link      string    `json:"link,omitempty"`
+	Published time.Time `json:"published,omitzero"`
 }
 
 // Loaded is one source's contribution.
@@ -54,17 +83,27 @@ type Loaded struct {
 	SHA256 string `json:"sha256,omitempty"`
 }
 
-// Load reads every configured source. g fetches URLs.
-func Load(ctx context.Context, src Sources, g feeds.Getter) (*DB, error) {
+// Load reads every configured source and merges them by advisory. g
+// fetches URLs; packages are the Composer names the Composer API is asked
+// about (it answers only for the packages named).
+func Load(ctx context.Context, src Sources, g feeds.Getter, packages []string) (*DB, error) {
 	db := &DB{}
+	m := &merger{byID: map[string]int{}}
 	if src.OSV != "" {
 		entries, loaded, err := loadOSV(ctx, src, g)
 		if err != nil {
 			return nil, err
 		}
-		db.Advisories = append(db.Advisories, advisory.FromOSV(entries)...)
+		for _, a := range advisory.FromOSV(entries) {
+			m.byID[canonical(a.ID)] = len(m.list)
+			m.list = append(m.list, a)
+		}
 		db.Loaded = append(db.Loaded, loaded)
 	}
+	if err := loadFeeds(ctx, src, g, packages, m, db); err != nil {
+		return nil, err
+	}
+	db.Advisories, db.Warnings = m.list, m.warnings
 	compiled, err := advisory.Compile(db.Advisories)
 	if err != nil {
 		return nil, fmt.Errorf("load advisories: %w", err)
@@ -114,4 +153,28 @@ func loadOSV(ctx context.Context, src Sources, g feeds.Getter) ([]*osv.Entry, Lo
 func isURL(s string) bool {
 	l := strings.ToLower(s)
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// Packages lists the Composer names of the inventories' projects, for the
+// Composer advisory API.
+func Packages(invs ...*drupal.Inventory) []string {
+	seen := map[string]bool{}
+	for _, inv := range invs {
+		if inv == nil {
+			continue
+		}
+		for _, m := range []map[string]drupal.InstalledProject{inv.Projects, inv.Unused} {
+			for name, p := range m {
+				if p.Custom {
+					continue
+				}
+				pkg := advisory.PackageName(name)
+				if p.Composer != nil {
+					pkg = p.Composer.Name
+				}
+				seen[pkg] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }

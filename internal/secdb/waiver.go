@@ -95,25 +95,8 @@ func Find(waivers []Waiver, platform, project, id string, aliases []string, now 
 // names reports whether ref names the advisory id (or its SA form) or one
 // of its aliases.
 func names(ref, id string, aliases []string) bool {
-	ref = strings.TrimSpace(ref)
-	if strings.EqualFold(ref, id) || strings.EqualFold(SAID(ref), SAID(id)) {
+	if canonical(ref) == canonical(id) {
 		return true
 	}
-	for _, a := range aliases {
-		if strings.EqualFold(ref, a) {
-			return true
-		}
-	}
-	return false
-}
-
-// SAID returns drupal.org's SA id for a Drupal OSV id
-// ("DRUPAL-CONTRIB-2026-015" is "SA-CONTRIB-2026-015"); other ids are
-// returned upper-cased.
-func SAID(id string) string {
-	id = strings.ToUpper(strings.TrimSpace(id))
-	if rest, ok := strings.CutPrefix(id, "DRUPAL-"); ok {
-		return "SA-" + rest
-	}
-	return id
+	return containsFold(aliases, strings.TrimSpace(ref))
 }

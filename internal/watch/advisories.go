@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drupdate/drupdate/feeds"
+	"github.com/drupdate/drupdate/internal/drupal"
 	"github.com/drupdate/drupdate/internal/secdb"
 	"github.com/drupdate/drupdate/internal/store"
 )
@@ -77,7 +78,15 @@ func (w *Watcher) refreshAdvisories(ctx context.Context) error {
 	if refresh <= 0 {
 		refresh = DefaultAdvisoryRefresh
 	}
-	db, err := secdb.Load(ctx, w.advCfg.Sources, w.advCfg.Getter)
+	var packages []string
+	if len(w.advCfg.Sources.ComposerAPI) > 0 {
+		invs, err := w.inventories(ctx)
+		if err != nil {
+			return fmt.Errorf("refresh advisories: %w", err)
+		}
+		packages = secdb.Packages(invs...)
+	}
+	db, err := secdb.Load(ctx, w.advCfg.Sources, w.advCfg.Getter, packages)
 	if err != nil {
 		if cur := w.adv.Load(); cur != nil {
 			next := *cur
@@ -170,4 +179,26 @@ func advisoryEvents(name string, old PlatformRecord, findings []secdb.Finding, r
 	}
 	slices.Sort(keys)
 	return events, slices.Compact(keys), nil
+}
+
+// inventories reads the stored inventory of every platform.
+func (w *Watcher) inventories(ctx context.Context) ([]*drupal.Inventory, error) {
+	var out []*drupal.Inventory
+	after := ""
+	for {
+		kvs, err := w.st.List(ctx, BucketPlatforms, "", after, 100)
+		if err != nil {
+			return nil, err
+		}
+		for _, kv := range kvs {
+			var rec PlatformRecord
+			if err := decodePlatformRecord(kv.Value, &rec); err == nil && rec.Inventory != nil {
+				out = append(out, rec.Inventory)
+			}
+			after = kv.Key
+		}
+		if len(kvs) < 100 {
+			return out, nil
+		}
+	}
 }

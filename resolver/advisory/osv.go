@@ -45,15 +45,25 @@ func FromOSV(entries []*osv.Entry) []Advisory {
 			}
 			a.Affected = append(a.Affected, x)
 			if af.Package.Name == "drupal/core" && af.Package.Ecosystem == osv.EcosystemPackagist {
-				if d7 := drupal7Alternatives(af.DatabaseSpecific.AffectedVersions); d7 != "" {
-					a.Affected = append(a.Affected, Affected{Ecosystem: EcosystemDrupalOrg7, Name: "drupal/core",
-						Ranges: []Range{{Type: RangeComposer, Text: d7}}})
+				if d7 := Drupal7Core(af.DatabaseSpecific.AffectedVersions); d7 != nil {
+					a.Affected = append(a.Affected, *d7)
 				}
 			}
 		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// Drupal7Core is the Drupal 7 core part of drupal.org's affected versions
+// of a core advisory (">=7.0 <7.62 || >= 8.0.0 <8.5.9" gives ">=7.0
+// <7.62"), or nil when it names no Drupal 7 version.
+func Drupal7Core(affected string) *Affected {
+	d7 := drupal7Alternatives(affected)
+	if d7 == "" {
+		return nil
+	}
+	return &Affected{Ecosystem: EcosystemDrupalOrg7, Name: "drupal/core", Ranges: []Range{{Type: RangeComposer, Text: d7}}}
 }
 
 // drupal7Alternatives keeps the alternatives of drupal.org's affected
