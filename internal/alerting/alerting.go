@@ -41,7 +41,8 @@ type reportView struct {
 	Advisories map[string][]watch.AdvisoryNote `json:"advisories"`
 }
 
-// FromRecord returns the alerts a platform's record calls for, at now:
+// FromRecord returns the alerts a platform's record calls for, at now
+// (none while some of its feeds are still pending):
 // one per unwaived advisory affecting a project (security.advisory); one
 // per NOT_SECURE project no advisory explains (security.release); one per
 // revoked or unsupported project (status.change); and one per project
@@ -56,6 +57,13 @@ func FromRecord(rec watch.PlatformRecord, now time.Time) ([]notify.Alert, error)
 	}
 	if rep.Error != "" {
 		return nil, nil
+	}
+	// Until every feed has been fetched once, statuses are still moving:
+	// alerting now would send each one again as "changed" minutes later.
+	for _, p := range rep.Projects {
+		if p.Status == drupal.FetchPending {
+			return nil, nil
+		}
 	}
 	sites := siteNames(rec.Inventory)
 	var out []notify.Alert

@@ -145,3 +145,10 @@ func TestAlerterOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestFromRecordWaitsForFeeds(t *testing.T) {
+	pending := strings.Replace(report, `"webform": {"status": "NOT_CURRENT"`, `"webform": {"status": "FETCH_PENDING"`, 1)
+	if a, err := FromRecord(record("x", "composer", pending), time.Now()); a != nil || err != nil {
+		t.Errorf("FromRecord(a feed pending) = %d alerts, %v; want none until every feed is in", len(a), err)
+	}
+}

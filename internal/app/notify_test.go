@@ -238,3 +238,42 @@ func settled(mb *mailbox, hk *hook) bool {
 	_, d2, _ := hk.snapshot()
 	return mb.count() == n && len(d2) == len(d)
 }
+
+// TestNotifyTest: `drupdate notify test RECEIVER` sends a sample to that
+// receiver and says so; a receiver down or unknown is an error.
+func TestNotifyTest(t *testing.T) {
+	hk := &hook{delivered: map[string]int{}}
+	hsrv := httptest.NewServer(hk)
+	defer hsrv.Close()
+	dir := t.TempDir()
+	writeFile(t, dir, "hook-secret", "hook-secret-0123456789\n")
+	cfg := writeFile(t, dir, "fleet.yml", `
+notify:
+  receivers:
+    - name: hook
+      webhook: {url: "`+hsrv.URL+`/x", secret_file: hook-secret}
+    - name: down
+      webhook: {url: "http://127.0.0.1:1/x", secret_file: hook-secret, timeout: 2s}
+  routes:
+    - receivers: [hook]
+platforms:
+  - {name: demo, path: ../demo}
+`)
+	code, out, stderr := run(t, "notify", "test", "hook", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Sent a sample message") {
+		t.Fatalf("notify test hook = exit %d\n%s%s", code, out, stderr)
+	}
+	if _, delivered, payloads := hk.snapshot(); len(delivered) != 1 || len(payloads[0].Alerts) != 2 || payloads[0].Alerts[0].Project != "token" {
+		t.Errorf("the hook received %d messages: %+v", len(delivered), payloads)
+	}
+	if code, _, stderr := run(t, "notify", "test", "down", "--config", cfg); code != exitError || !strings.Contains(stderr, "notify test down") || strings.Contains(stderr, "hook-secret-0123456789") {
+		t.Errorf("notify test down = exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "notify", "test", "nope", "--config", cfg); code != exitUsage || !strings.Contains(stderr, `no receiver "nope"`) {
+		t.Errorf("notify test nope = exit %d, %s", code, stderr)
+	}
+	bad := writeFile(t, dir, "bad.yml", "notify:\n  receivers:\n    - name: x\n      email: {smarthost: mail:25}\n      slack: {webhook_url_env: X}\n  routes:\n    - receivers: [y]\nplatforms:\n  - {name: demo, path: ../demo}\n")
+	if code, _, stderr := run(t, "notify", "test", "x", "--config", bad); code != exitError || !strings.Contains(stderr, "exactly one of email, slack and webhook") || !strings.Contains(stderr, `no receiver named "y"`) {
+		t.Errorf("notify test with a bad config = exit %d, %s", code, stderr)
+	}
+}
