@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,4 +39,45 @@ func FuzzMatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzComposerRange: for a Composer constraint "<FIX" or ">=LO,<FIX" as
+// the Composer advisory API writes them, the fix itself is never
+// affected, a pre-release of the fix always is when the range reaches it,
+// and compiling and matching never panic whatever the text.
+func FuzzComposerRange(f *testing.F) {
+	f.Add(uint8(1), uint8(2), uint8(3), uint8(0), "<1.2.3")
+	f.Add(uint8(2), uint8(0), uint8(0), uint8(1), ">=1.0,<2.0.0|>=3.0.0 <3.1.0")
+	f.Fuzz(func(t *testing.T, major, minor, patch, lo uint8, text string) {
+		// Any text: an error or a database, never a panic.
+		if db, err := Compile([]Advisory{{ID: "Z-1", Affected: []Affected{{Ecosystem: EcosystemDrupalOrg8, Name: "drupal/z",
+			Ranges: []Range{{Type: RangeComposer, Text: text}}}}}}); err == nil {
+			db.Match(Installed{Package: "z", Version: "1.0.0"})
+		}
+		fix := itoa3(major, minor, patch)
+		constraint := "<" + fix
+		if lo > 0 {
+			constraint = ">=" + itoa3(0, 0, lo) + "," + constraint
+		}
+		db, err := Compile([]Advisory{{ID: "F-1", Affected: []Affected{{Ecosystem: EcosystemDrupalOrg8, Name: "drupal/f",
+			Ranges: []Range{{Type: RangeComposer, Text: constraint}}}}}})
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", constraint, err)
+		}
+		if got, err := db.Match(Installed{Package: "f", Version: fix}); err != nil || len(got) != 0 {
+			t.Errorf("Match(%s) against %q = %v, %v; the fix is never affected", fix, constraint, got, err)
+		}
+		pre := fix + "-beta1"
+		got, err := db.Match(Installed{Package: "f", Version: pre})
+		// Without a lower bound everything below the fix is affected; with
+		// one, the pre-release is affected when the fix is above the bound.
+		reaches := lo == 0 || major > 0 || minor > 0 || patch > lo
+		if err == nil && reaches && len(got) != 1 {
+			t.Errorf("Match(%s) against %q = %v; a pre-release of the fix is affected", pre, constraint, got)
+		}
+	})
+}
+
+func itoa3(a, b, c uint8) string {
+	return strconv.Itoa(int(a)) + "." + strconv.Itoa(int(b)) + "." + strconv.Itoa(int(c))
 }
