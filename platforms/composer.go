@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // composerPkg is one package of composer.lock or installed.json.
@@ -29,6 +30,9 @@ type composerPkg struct {
 		} `json:"drupal"`
 	} `json:"extra"`
 	InstallPath string `json:"install-path"` // installed.json (Composer 2) only
+	// Time is when the package's source was committed or released, as
+	// Composer records it ("2022-02-14T07:42:18+00:00").
+	Time string `json:"time"`
 }
 
 // composerInfo is what Composer says about a platform's drupal.org code.
@@ -255,6 +259,21 @@ func sameRelease(tag, composerVersion string) bool {
 
 func (p *composerPkg) datestamp() int64 {
 	return parseDatestamp(jsonString(p.Extra.Drupal.Datestamp))
+}
+
+// snapshotTime is a development snapshot's packaging time: drupal.org's
+// datestamp, else the commit time Composer locked. 0 when neither is
+// known or the package is no branch.
+func (p *composerPkg) snapshotTime(drupalVersion string) int64 {
+	if d := p.datestamp(); d > 0 || !strings.HasSuffix(drupalVersion, "-dev") {
+		return d
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, p.Time); err == nil && t.Unix() > 0 {
+			return t.Unix()
+		}
+	}
+	return 0
 }
 
 // jsonString reads a JSON string or number as text.

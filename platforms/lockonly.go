@@ -42,7 +42,7 @@ func (s *scanner) scanComposerOnly(root string) *drupal.Inventory {
 		ip := drupal.InstalledProject{
 			Version:   &v,
 			Type:      composerProjectType(project, p.Type),
-			Datestamp: drupal.Timestamp(p.datestamp()),
+			Datestamp: drupal.Timestamp(p.snapshotTime(v)),
 		}
 		ip.VersionSource = drupal.SourceComposer
 		ip.Composer = &drupal.ComposerPackage{Name: p.Name, Version: p.Version}

@@ -2,6 +2,11 @@ package platforms
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/drupdate/drupdate/internal/drupal"
@@ -166,5 +171,41 @@ func TestPHPFloat(t *testing.T) {
 		if got := phpFloat(f); got != want {
 			t.Errorf("phpFloat(%v) = %q, want %q", f, got, want)
 		}
+	}
+}
+
+// TestComposerOnly: a directory with only Composer's metadata is
+// inventoried from the lock; a dev snapshot takes the lock's commit time.
+func TestComposerOnly(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "composer.json"), []byte(`{"require": {"drupal/core-recommended": "^10"}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "composer.lock"), []byte(`{"packages": [
+		{"name": "drupal/core", "version": "10.2.3", "type": "drupal-core"},
+		{"name": "drupal/token", "version": "1.13.0", "type": "drupal-module", "extra": {"drupal": {"version": "8.x-1.13", "datestamp": "1700000000"}}},
+		{"name": "drupal/gin", "version": "dev-3.x", "type": "drupal-theme", "time": "2024-01-02T03:04:05+00:00"},
+		{"name": "symfony/console", "version": "v6.4.0", "type": "library"}],
+		"packages-dev": [{"name": "drupal/devel", "version": "5.1.2", "type": "drupal-module"}]}`), 0o644)
+	inv, err := Scan(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for name, p := range inv.Projects {
+		v, _ := p.VersionString()
+		got[name] = fmt.Sprintf("%s %s %d %s", v, p.Type, p.Datestamp, p.Composer.Name)
+	}
+	want := map[string]string{
+		"drupal": "10.2.3 core 0 drupal/core",
+		"token":  "8.x-1.13 module 1700000000 drupal/token",
+		"gin":    "3.x-dev theme 1704164645 drupal/gin",
+		"devel":  "5.1.2 module 0 drupal/devel",
+	}
+	if !maps.Equal(got, want) || inv.CoreVersion != "10.2.3" || inv.Platform.ManagedBy != "composer" || len(inv.Warnings) != 1 {
+		t.Errorf("Scan(composer-only) = %v, core %s, platform %+v, warnings %v", got, inv.CoreVersion, inv.Platform, inv.Warnings)
+	}
+	// Without any Drupal package it is not a platform at all.
+	os.WriteFile(filepath.Join(dir, "composer.lock"), []byte(`{"packages": [{"name": "symfony/console", "version": "v6.4.0"}]}`), 0o644)
+	if _, err := Scan(context.Background(), dir, Options{}); !errors.Is(err, ErrNotDrupal) {
+		t.Errorf("Scan(no Drupal package) = %v, want ErrNotDrupal", err)
 	}
 }
