@@ -124,6 +124,17 @@ func Permanent(err error) error {
 	return &PermanentError{err}
 }
 
+// RetryAfter is how long a receiver's far end asked to wait before trying
+// again (Slack's and webhooks' Retry-After), found through an error's
+// RetryAfter() method; 0 when it did not ask.
+func RetryAfter(err error) time.Duration {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		return max(ra.RetryAfter(), 0)
+	}
+	return 0
+}
+
 // IsPermanent reports whether err is marked [Permanent].
 func IsPermanent(err error) bool {
 	var pe *PermanentError

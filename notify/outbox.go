@@ -162,7 +162,11 @@ func (p *Pipeline) attempt(ctx context.Context, kv store.KV, e OutboxEntry) (sen
 		b.Delete(bucketOutbox, kv.Key).Put(bucketHistory, kv.Key, mustJSON(e))
 		p.log.Error("notify: message given up", "receiver", e.Message.Receiver, "id", e.Message.ID, "attempts", e.Attempts, "err", sendErr)
 	default:
-		e.State, e.NextAttempt, e.LastError = StatePending, now.Add(p.cfg.retry.backoff(e.Attempts, rand.Float64())), errorText(sendErr)
+		wait := p.cfg.retry.backoff(e.Attempts, rand.Float64())
+		if ra := RetryAfter(sendErr); ra > wait {
+			wait = min(ra, time.Hour) // a server's Retry-After, within reason
+		}
+		e.State, e.NextAttempt, e.LastError = StatePending, now.Add(wait), errorText(sendErr)
 		b.Put(bucketOutbox, kv.Key, mustJSON(e))
 		p.log.Warn("notify: delivery failed; will retry", "receiver", e.Message.Receiver, "id", e.Message.ID, "attempts", e.Attempts, "next", e.NextAttempt, "err", sendErr)
 	}
