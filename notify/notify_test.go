@@ -9,7 +9,7 @@ import (
 
 type slow struct{ d time.Duration }
 
-func (s slow) Error() string              { return "429 Too Many Requests" }
+func (s slow) Error() string             { return "429 Too Many Requests" }
 func (s slow) RetryAfter() time.Duration { return s.d }
 
 func TestRetryAfter(t *testing.T) {
