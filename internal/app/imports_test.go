@@ -29,7 +29,7 @@ func TestImportDirection(t *testing.T) {
 		"internal/watch":    append([]string{"internal/watch", "feeds", "platforms", "resolver", "internal/store", "internal/secdb"}, leaf...),
 		"internal/secdb":    append([]string{"feeds", "resolver"}, leaf...),
 		"internal/alerting": append([]string{"internal/watch", "internal/store", "notify"}, leaf...),
-		"internal/server":   append([]string{"internal/server", "internal/watch", "internal/store"}, leaf...),
+		"internal/server":   append([]string{"internal/server", "internal/watch", "internal/store", "notify"}, leaf...),
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)

@@ -87,6 +87,9 @@ func TestServeDemo(t *testing.T) {
 	if code, body = get("/v1/events?since=0"); code != http.StatusOK || !strings.Contains(string(body), `"platform.status"`) {
 		t.Errorf("GET /v1/events = %d %s, want platform.status events", code, body)
 	}
+	if code, body = get("/v1/notifications"); code != http.StatusOK || strings.TrimSpace(string(body)) != `{"messages":[]}` {
+		t.Errorf("GET /v1/notifications = %d %s, want an empty outbox (the demo fleet notifies no one)", code, body)
+	}
 	cancel()
 	select {
 	case c := <-done:

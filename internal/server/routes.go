@@ -29,6 +29,7 @@ func (s *Server) routes() *http.ServeMux {
 	handle("/v1/platforms/{name}", http.HandlerFunc(s.getPlatform))
 	handle("/v1/projects/{name}", http.HandlerFunc(s.getProject))
 	handle("/v1/events", http.HandlerFunc(s.getEvents))
+	handle("/v1/notifications", http.HandlerFunc(s.getNotifications))
 	handle("/healthz", http.HandlerFunc(s.healthz))
 	handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{
 		ErrorLog:            promLogger{s.log},
