@@ -2,7 +2,9 @@ package platforms
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/drupdate/drupdate/internal/drupal"
 	"path"
 	"regexp"
 	"sort"
@@ -315,4 +317,23 @@ func (ci *composerInfo) dirs() (byDir []composerDir, byName map[string]*composer
 	}
 	sort.SliceStable(byDir, func(i, j int) bool { return len(byDir[i].dir) > len(byDir[j].dir) })
 	return byDir, byName
+}
+
+// libraries lists the packages that are not drupal.org projects, sorted,
+// each name once.
+func (ci *composerInfo) libraries() []drupal.ComposerPackage {
+	if ci == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []drupal.ComposerPackage
+	for _, p := range ci.packages {
+		if _, ok := drupalProjectPackage(p); ok || p.Name == "" || seen[p.Name] {
+			continue
+		}
+		seen[p.Name] = true
+		out = append(out, drupal.ComposerPackage{Name: p.Name, Version: p.Version})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

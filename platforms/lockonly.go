@@ -33,10 +33,7 @@ func (s *scanner) scanComposerOnly(root string) *drupal.Inventory {
 	for _, p := range ci.packages {
 		project, ok := drupalProjectPackage(p)
 		if !ok {
-			if p.Name != "drupal/drupal" || major != 7 {
-				continue
-			}
-			project = "drupal" // Drupal 7's core package
+			continue
 		}
 		v := p.drupalVersion(corePrefix)
 		ip := drupal.InstalledProject{
@@ -49,6 +46,7 @@ func (s *scanner) scanComposerOnly(root string) *drupal.Inventory {
 		ip.Custom = strings.HasPrefix(p.Type, "drupal-custom-")
 		inv.Projects[project] = ip
 	}
+	inv.Libraries = ci.libraries()
 	MarkHosted(inv, s.opts.Hosted)
 	inv.Platform = &drupal.Platform{
 		Root:         root,

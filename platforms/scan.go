@@ -164,6 +164,7 @@ func Scan(ctx context.Context, root string, opts Options) (*drupal.Inventory, er
 		inv.Sites = append(inv.Sites, v.site.pub)
 	}
 	MarkHosted(inv, opts.Hosted)
+	inv.Libraries = ci.libraries()
 	inv.Problems = s.problems(views)
 	inv.Skipped = s.fs.skipped.sorted()
 	inv.Warnings = s.warnings.sorted()

@@ -224,3 +224,33 @@ func TestAuditBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditLibraries: the lock's other packages are checked against
+// Packagist advisories (GHSA records in OSV form), as composer audit
+// does; a named branch is listed as unchecked, never passed.
+func TestAuditLibraries(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "site/composer.json", `{"require": {"drupal/core": "^10"}}`)
+	writeFile(t, dir, "site/composer.lock", `{"packages": [
+		{"name": "drupal/core", "version": "10.3.1", "type": "drupal-core"},
+		{"name": "guzzlehttp/guzzle", "version": "7.4.1", "type": "library"},
+		{"name": "symfony/http-kernel", "version": "dev-main", "type": "library"},
+		{"name": "psr/log", "version": "3.0.0", "type": "library"}]}`)
+	osvDir := filepath.Join(dir, "osv")
+	writeFile(t, osvDir, "advisories/ghsa/GHSA-q559-8m2m-g699.json", `{"id": "GHSA-q559-8m2m-g699", "modified": "2022-06-21T00:00:00Z", "aliases": ["CVE-2022-31090"],
+		"affected": [{"package": {"ecosystem": "Packagist", "name": "guzzlehttp/guzzle"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "7.0.0"}, {"fixed": "7.4.5"}]}]}],
+		"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N"}]}`)
+	writeFile(t, osvDir, "advisories/ghsa/GHSA-xxxx-kernel.json", `{"id": "GHSA-xxxx-kernel", "modified": "2022-06-21T00:00:00Z",
+		"affected": [{"package": {"ecosystem": "Packagist", "name": "symfony/http-kernel"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "6.4.2"}]}]}]}`)
+	code, rep, stderr := auditJSON(t, filepath.Join(dir, "site"), "--osv", osvDir)
+	if code != exitInsecure || len(rep.Findings) != 1 {
+		t.Fatalf("audit = exit %d, findings %+v; stderr %s", code, rep.Findings, stderr)
+	}
+	f := rep.Findings[0]
+	if f.Package != "guzzlehttp/guzzle" || f.Installed != "7.4.1" || f.Fixed != "7.4.5" || f.Severity == "" || f.Aliases[0] != "CVE-2022-31090" {
+		t.Errorf("library finding = %+v", f)
+	}
+	if len(rep.Unaudited) != 1 || rep.Unaudited[0].Project != "symfony/http-kernel" || !strings.Contains(rep.Unaudited[0].Reason, "named branch") {
+		t.Errorf("unaudited = %+v, want symfony/http-kernel's named branch", rep.Unaudited)
+	}
+}

@@ -15,6 +15,10 @@ type ScanInfo struct {
 	// kept out of Projects, as Drupal's update module leaves out what is not
 	// installed, but never dropped.
 	Unused map[string]InstalledProject `json:"unused_projects,omitempty"`
+	// Libraries are the other packages Composer installed (symfony/*,
+	// guzzlehttp/guzzle, drupal/core-recommended...), sorted by name:
+	// what an advisory audit checks beside the projects.
+	Libraries []ComposerPackage `json:"libraries,omitempty"`
 	// Skipped lists the files and directories the scan could not use.
 	Skipped []ScanIssue `json:"skipped,omitempty"`
 	// Warnings lists everything else worth an operator's attention, such as

@@ -31,7 +31,8 @@ type Unchecked struct {
 }
 
 // Audit matches every project of an inventory, used ones first, each in
-// name order. Custom code has no advisories and is skipped; a project
+// name order, then its Composer libraries (the advisories of Packagist
+// packages such as guzzlehttp/guzzle, when a source has them). Custom code has no advisories and is skipped; a project
 // without a usable version is listed as unchecked, never passed.
 func (db *DB) Audit(platform string, inv *drupal.Inventory, waivers []Waiver, now time.Time) (found []Finding, unchecked []Unchecked, checked int) {
 	check := func(name string, p drupal.InstalledProject, unused bool) {
@@ -71,6 +72,19 @@ func (db *DB) Audit(platform string, inv *drupal.Inventory, waivers []Waiver, no
 	}
 	for _, name := range slices.Sorted(maps.Keys(inv.Unused)) {
 		check(name, inv.Unused[name], true)
+	}
+	for _, lib := range inv.Libraries {
+		checked++
+		fs, err := db.Compiled.Match(advisory.Installed{Package: lib.Name, Version: lib.Version, Library: true})
+		if err != nil {
+			unchecked = append(unchecked, Unchecked{lib.Name, lib.Version, err.Error()})
+			continue
+		}
+		for _, fd := range fs {
+			f := Finding{Project: lib.Name, Version: strings.TrimPrefix(lib.Version, "v"), Finding: fd}
+			f.Waived, f.WaiverExpired = Find(waivers, platform, lib.Name, fd.ID, fd.Aliases, now)
+			found = append(found, f)
+		}
 	}
 	return found, unchecked, checked
 }

@@ -57,3 +57,39 @@ func TestMatchComposerRanges(t *testing.T) {
 		}
 	}
 }
+
+// Libraries (no drupal.org project) are matched by their own Composer
+// versions against Packagist advisories, as composer audit does.
+func TestMatchLibrary(t *testing.T) {
+	db, err := Compile([]Advisory{{ID: "GHSA-q559-8m2m-g699", Aliases: []string{"CVE-2022-31090"}, Affected: []Affected{{Ecosystem: EcosystemPackagist, Name: "guzzlehttp/guzzle",
+		Ranges: []Range{{Type: "ECOSYSTEM", Events: []Event{{Introduced: "0"}, {Fixed: "6.5.8"}}}, {Type: "ECOSYSTEM", Events: []Event{{Introduced: "7.0.0"}, {Fixed: "7.4.5"}}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		version, want string
+	}{
+		{"7.4.1", "GHSA-q559-8m2m-g699[7.4.5]"},
+		{"v7.4.1", "GHSA-q559-8m2m-g699[7.4.5]"},
+		{"7.4.5", ""},
+		{"7.5.0-beta1", ""},
+		{"6.5.8-RC1", "GHSA-q559-8m2m-g699[6.5.8]"},
+		{"7.x-dev", "GHSA-q559-8m2m-g699[7.4.5]"},
+	} {
+		got, err := db.Match(Installed{Package: "guzzlehttp/guzzle", Version: tc.version, Library: true})
+		if err != nil {
+			t.Errorf("Match(guzzle %s): %v", tc.version, err)
+			continue
+		}
+		var parts []string
+		for _, f := range got {
+			parts = append(parts, f.ID+"["+f.Fixed+"]")
+		}
+		if s := strings.Join(parts, " "); s != tc.want {
+			t.Errorf("Match(guzzle %s) = %q, want %q", tc.version, s, tc.want)
+		}
+	}
+	if _, err := db.Match(Installed{Package: "guzzlehttp/guzzle", Version: "dev-main", Library: true}); err == nil {
+		t.Errorf("Match(guzzle dev-main) = nil error; a named branch cannot be judged")
+	}
+}

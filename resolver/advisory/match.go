@@ -122,6 +122,10 @@ type Installed struct {
 	Version string
 	// Datestamp is when a dev snapshot was packaged, if known.
 	Datestamp time.Time
+	// Library marks a package that is no drupal.org project (symfony/*,
+	// guzzlehttp/guzzle): Version is then its Composer version ("v6.4.8",
+	// "2.x-dev"), matched against Packagist's advisories.
+	Library bool
 }
 
 // A Database holds compiled advisories. It is immutable and safe for
@@ -428,7 +432,16 @@ func PackageName(project string) string {
 // has advisories (others are not normalized at all).
 func (db *Database) Match(p Installed) ([]Finding, error) {
 	name := PackageName(p.Package)
-	v, err := composerVersion(p.Version)
+	var v Version
+	var err error
+	if p.Library {
+		if len(db.byKey[key{8, name}]) == 0 {
+			return nil, nil // most libraries have no advisory: nothing to parse
+		}
+		v, err = libraryVersion(p.Version)
+	} else {
+		v, err = composerVersion(p.Version)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("match %s: %w", name, err)
 	}

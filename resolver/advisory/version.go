@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/drupdate/drupdate/resolver/composer"
 )
@@ -81,4 +82,18 @@ func composerVersion(drupalOrg string) (Version, error) {
 		return Version{Composer: drupalOrg, Core: core, Dev: dev}, nil
 	}
 	return Version{}, fmt.Errorf("drupal.org version %q: not recognised", drupalOrg)
+}
+
+// libraryVersion reads a library's Composer version. A named branch
+// ("dev-main") has no line to judge and is an error, never a pass.
+func libraryVersion(v string) (Version, error) {
+	n, err := composer.Normalize(v)
+	if err != nil {
+		return Version{}, err
+	}
+	if strings.HasPrefix(n, "dev-") {
+		return Version{}, fmt.Errorf("version %q: a named branch cannot be matched against version ranges", v)
+	}
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "v"), "V")
+	return Version{Composer: v, Core: 8, Dev: composer.ParseStability(v) == "dev"}, nil
 }
