@@ -35,25 +35,34 @@ type FetchError struct {
 // (see [WithTimeout]) or a network timeout. A fetch whose caller's context
 // was cancelled is not a timeout; one whose caller's deadline passed is
 // indistinguishable from one and counts as one.
-func (e *FetchError) Timeout() bool {
-	if errors.Is(e.Err, context.DeadlineExceeded) {
+func (e *FetchError) Timeout() bool { return isTimeout(e.Err) }
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
 	var ne net.Error
-	return errors.As(e.Err, &ne) && ne.Timeout()
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // Reset reports whether the connection failed under the fetch: refused,
 // reset or aborted by the peer, or closed before the whole response (or
 // the whole body its Content-Length promised) arrived.
-func (e *FetchError) Reset() bool {
+func (e *FetchError) Reset() bool { return isReset(e.Err) }
+
+func isReset(err error) bool {
 	for _, target := range []error{syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE, io.ErrUnexpectedEOF, io.EOF} {
-		if errors.Is(e.Err, target) {
+		if errors.Is(err, target) {
 			return true
 		}
 	}
 	return false
 }
+
+// NetworkTransient reports whether a transport error is a timeout or a
+// failed connection ([FetchError.Timeout], [FetchError.Reset]): worth
+// trying again, for any client that talks HTTP.
+func NetworkTransient(err error) bool { return isTimeout(err) || isReset(err) }
 
 // Transient reports whether trying again soon may succeed: a timeout, a
 // failed connection ([FetchError.Reset]), or HTTP status 408, 429 or 5xx.
@@ -66,7 +75,7 @@ func (e *FetchError) Transient() bool {
 	case c != 0:
 		return false
 	}
-	return e.Timeout() || e.Reset()
+	return NetworkTransient(e.Err)
 }
 
 func (e *FetchError) Error() string {

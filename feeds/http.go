@@ -55,37 +55,34 @@ func (s *httpSource) get(ctx context.Context, req Request) (io.ReadCloser, Respo
 		URLRequest{Accept: "text/xml", ETag: req.ETag, LastModified: req.LastModified})
 }
 
-// maxRetryAfter bounds what a server may ask for: a day, far beyond any
+// MaxRetryAfter bounds what a server may ask for: a day, far beyond any
 // poll interval, so that a typo'd header cannot park a feed for years.
-const maxRetryAfter = 24 * time.Hour
+const MaxRetryAfter = 24 * time.Hour
 
-// parseRetryAfter reads a Retry-After header (RFC 9110 section 10.2.3):
+// ParseRetryAfter reads a Retry-After header (RFC 9110 section 10.2.3):
 // delay-seconds, or an HTTP-date, measured from the response's Date when it
 // has one (so that a skewed local clock does not matter) and from now
-// otherwise. A missing, malformed or past value is 0.
-func parseRetryAfter(v, date string, now func() time.Time) time.Duration {
+// otherwise, at most [MaxRetryAfter]. ok reports a well-formed value; a
+// missing, malformed or past one is 0.
+func ParseRetryAfter(v, date string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
+		if secs < 0 {
+			return 0, false
 		}
-		return min(time.Duration(min(secs, int64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter)
+		return time.Duration(min(secs, int64(MaxRetryAfter/time.Second))) * time.Second, true
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
-		return 0
+		return 0, false
 	}
-	base := now()
 	if d, err := http.ParseTime(date); err == nil {
-		base = d
+		now = d
 	}
-	if d := at.Sub(base); d > 0 {
-		return min(d, maxRetryAfter)
-	}
-	return 0
+	return min(max(at.Sub(now), 0), MaxRetryAfter), true
 }
 
 // redact hides the user information and the query, where credentials and

@@ -31,8 +31,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Sun, 01 Mar 2026 12:01:00 GMT", "garbage", time.Minute},
 		{"Sun, 08 Mar 2026 12:00:00 GMT", "", 24 * time.Hour},
 	} {
-		if got := parseRetryAfter(tt.value, tt.date, func() time.Time { return now }); got != tt.want {
-			t.Errorf("parseRetryAfter(%q, %q) = %v, want %v", tt.value, tt.date, got, tt.want)
+		if got, _ := ParseRetryAfter(tt.value, tt.date, now); got != tt.want {
+			t.Errorf("ParseRetryAfter(%q, %q) = %v, want %v", tt.value, tt.date, got, tt.want)
 		}
 	}
 }

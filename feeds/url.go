@@ -115,8 +115,8 @@ func get(ctx context.Context, hc *http.Client, u *url.URL, req URLRequest) (io.R
 	// Drain a little so the connection can be reused.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	resp.Body.Close()
-	return nil, Response{}, &statusError{code: resp.StatusCode, status: resp.Status, url: redact(u),
-		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), resp.Header.Get("Date"), time.Now)}
+	retryAfter, _ := ParseRetryAfter(resp.Header.Get("Retry-After"), resp.Header.Get("Date"), time.Now())
+	return nil, Response{}, &statusError{code: resp.StatusCode, status: resp.Status, url: redact(u), retryAfter: retryAfter}
 }
 
 // readCapped reads and closes body. Reading one byte past the cap tells a

@@ -555,20 +555,12 @@ func fingerprint(a Alert) string {
 }
 
 func listAll(ctx context.Context, st store.Store, bucket, prefix string) ([]store.KV, error) {
-	const page = 256
 	var all []store.KV
-	after := ""
-	for {
-		kvs, err := st.List(ctx, bucket, prefix, after, page)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, kvs...)
-		if len(kvs) < page {
-			return all, nil
-		}
-		after = kvs[len(kvs)-1].Key
-	}
+	err := store.Each(ctx, st, bucket, prefix, 256, func(kv store.KV) error {
+		all = append(all, kv)
+		return nil
+	})
+	return all, err
 }
 
 // mustJSON encodes v, one of this package's records, which always encode.

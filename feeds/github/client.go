@@ -12,6 +12,8 @@ import (
 	"time"
 
 	gogithub "github.com/google/go-github/v60/github"
+
+	"github.com/drupdate/drupdate/feeds"
 )
 
 // Defaults and bounds.
@@ -33,8 +35,6 @@ const (
 	// defaultLimitWait is GitHub's advice when a secondary limit names no
 	// time: wait at least a minute.
 	defaultLimitWait = time.Minute
-	// maxRetryAfter bounds what a server may ask for, as in package feeds.
-	maxRetryAfter = 24 * time.Hour
 )
 
 // Client lists GitHub releases through go-github. It is safe for
@@ -227,7 +227,7 @@ func (c *Client) fetchPage(ctx context.Context, path, etag string) ([]*gogithub.
 		*tries++
 		if err := c.sleep(ctx, wait); err != nil {
 			fe := c.giveUp(f, wait)
-			fe.StatusCode, fe.Err, fe.transient = 0, fmt.Errorf("wait %v to retry GET %s: %w", wait, path, err), transientTransport(err)
+			fe.StatusCode, fe.Err, fe.transient = 0, fmt.Errorf("wait %v to retry GET %s: %w", wait, path, err), feeds.NetworkTransient(err)
 			return nil, nil, fe
 		}
 	}
@@ -277,7 +277,7 @@ func (c *Client) classify(path string, resp *gogithub.Response, err error) failu
 		if errors.As(err, &ue) {
 			err = ue.Err // names the URL, which the prefix below already does
 		}
-		return failure{err: fmt.Errorf("GET %s: %w", path, err), transient: transientTransport(err)}
+		return failure{err: fmt.Errorf("GET %s: %w", path, err), transient: feeds.NetworkTransient(err)}
 	}
 	code := resp.StatusCode
 	h := resp.Header
@@ -298,10 +298,10 @@ func (c *Client) classify(path string, resp *gogithub.Response, err error) failu
 		// short by the connection, which alone is worth retrying. The
 		// status is not to blame, so it is not reported.
 		var re *readError
-		return failure{err: fmt.Errorf("GET %s: decode: %w", path, err), transient: errors.As(err, &re) && transientTransport(re.err)}
+		return failure{err: fmt.Errorf("GET %s: decode: %w", path, err), transient: errors.As(err, &re) && feeds.NetworkTransient(re.err)}
 	}
 	f := failure{status: code, err: fmt.Errorf("GET %s: %s", path, c.statusText(code, msg))}
-	retryAfter, hasRetryAfter := parseRetryAfter(h.Get("Retry-After"), c.now())
+	retryAfter, hasRetryAfter := feeds.ParseRetryAfter(h.Get("Retry-After"), "", c.now())
 	switch {
 	case (code == http.StatusForbidden || code == http.StatusTooManyRequests) && h.Get("X-RateLimit-Remaining") == "0":
 		f.limited, f.primary = true, true
@@ -358,26 +358,7 @@ func (c *Client) untilReset(h http.Header) time.Duration {
 	if err != nil || secs <= 0 {
 		return defaultLimitWait
 	}
-	return min(max(time.Unix(secs, 0).Sub(c.now()), time.Second), maxRetryAfter)
-}
-
-// parseRetryAfter reads Retry-After as seconds or as an HTTP date, at
-// most a day.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return min(max(t.Sub(now), 0), maxRetryAfter), true
+	return min(max(time.Unix(secs, 0).Sub(c.now()), time.Second), feeds.MaxRetryAfter)
 }
 
 // sleepCtx waits for d or until ctx is done.

@@ -1,14 +1,10 @@
 package github
 
 import (
-	"context"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"strconv"
-	"syscall"
 	"time"
 )
 
@@ -55,25 +51,6 @@ var (
 
 func transientStatus(c int) bool {
 	return c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500 && c <= 599
-}
-
-// transientTransport reports a timeout or a failed connection. A
-// cancelled context is neither; a passed caller's deadline cannot be told
-// from a timeout and counts as one, as in package feeds.
-func transientTransport(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return true
-	}
-	for _, target := range []error{syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE, io.ErrUnexpectedEOF, io.EOF} {
-		if errors.Is(err, target) {
-			return true
-		}
-	}
-	return false
 }
 
 // repoPattern is GitHub's alphabet for owners (letters, digits, hyphens and

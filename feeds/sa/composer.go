@@ -273,7 +273,7 @@ func composerTime(s string) time.Time {
 func ComposerURLs(apiURL string, packages []string) ([]string, error) {
 	u, err := url.Parse(apiURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
-		return nil, fmt.Errorf("composer advisories API %s: want an http(s) URL without fragment", redactURL(apiURL))
+		return nil, fmt.Errorf("composer advisories API %s: want an http(s) URL without fragment", feeds.RedactURL(apiURL))
 	}
 	names := slices.Clone(packages)
 	slices.Sort(names)
@@ -332,7 +332,7 @@ func FetchComposer(ctx context.Context, g feeds.Getter, apiURL string, packages 
 		if err != nil {
 			return nil, fmt.Errorf("composer advisories %s: %w", batch, err)
 		}
-		part, err := ParseComposer(redactURL(u)+" "+batch, resp.Body)
+		part, err := ParseComposer(feeds.RedactURL(u)+" "+batch, resp.Body)
 		if err != nil {
 			return nil, err
 		}

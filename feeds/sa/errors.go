@@ -3,7 +3,6 @@ package sa
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 )
 
@@ -59,18 +58,3 @@ func tooLarge(n, limit int) error {
 	return fmt.Errorf("%w: %d bytes, over the cap of %d", ErrTooLarge, n, limit)
 }
 
-// redactURL names a fetched document in errors the way feeds.Getter does:
-// no user information, no query (which may hold tokens).
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	if u.User != nil {
-		u.User = url.User("REDACTED")
-	}
-	if u.RawQuery != "" {
-		u.RawQuery = "REDACTED"
-	}
-	return u.String()
-}

@@ -241,7 +241,7 @@ func FetchPSA(ctx context.Context, g feeds.Getter, req feeds.URLRequest) (*PSAFe
 	if err != nil || resp.NotModified {
 		return nil, resp, err
 	}
-	f, err := ParsePSA(redactURL(req.URL), resp.Body)
+	f, err := ParsePSA(feeds.RedactURL(req.URL), resp.Body)
 	if err != nil {
 		return nil, feeds.Response{}, err
 	}

@@ -294,7 +294,7 @@ func FetchFeed(ctx context.Context, g feeds.Getter, req feeds.URLRequest) (*Feed
 	if err != nil || resp.NotModified {
 		return nil, resp, err
 	}
-	f, err := ParseFeed(redactURL(req.URL), resp.Body)
+	f, err := ParseFeed(feeds.RedactURL(req.URL), resp.Body)
 	if err != nil {
 		return nil, feeds.Response{}, err
 	}

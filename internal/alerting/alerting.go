@@ -65,7 +65,7 @@ func FromRecord(rec watch.PlatformRecord, now time.Time) ([]notify.Alert, error)
 			return nil, nil
 		}
 	}
-	sites := siteNames(rec.Inventory)
+	sites := rec.Inventory.SiteNames()
 	var out []notify.Alert
 	base := func(project string) notify.Alert {
 		a := notify.Alert{Platform: rec.Name, Tags: rec.Tags, Sites: sites, Project: project, At: now}
@@ -130,18 +130,6 @@ func target(recommended, fixed string) string {
 	return fixed
 }
 
-func siteNames(inv *drupal.Inventory) []string {
-	var out []string
-	for _, s := range inv.Sites {
-		if len(s.Aliases) > 0 {
-			out = append(out, s.Aliases...)
-		} else {
-			out = append(out, s.Dir)
-		}
-	}
-	return out
-}
-
 // FixCommand is what to run to move a project to version on a platform:
 // the exact `composer require` line on a Composer-managed platform, a
 // drush line on Drupal 7, else where to download the release. "" when
@@ -200,36 +188,32 @@ func (a *Alerter) Once(ctx context.Context) error {
 	if a.seen == nil || !now.Before(a.remind) {
 		a.seen, a.remind = map[string]string{}, now.Add(RemindEvery)
 	}
-	after := ""
-	for {
-		page, err := a.Store.List(ctx, watch.BucketPlatforms, "", after, 100)
-		if err != nil {
-			return fmt.Errorf("alerts: list platforms: %w", err)
-		}
-		for _, kv := range page {
-			after = kv.Key
-			var rec watch.PlatformRecord
-			if err := json.Unmarshal(kv.Value, &rec); err != nil {
-				a.Log.Error("alerts: bad platform record", "platform", kv.Key, "err", err)
-				continue
-			}
-			if rec.EvalKey == "" || a.seen[rec.Name] == rec.EvalKey {
-				continue
-			}
-			alerts, err := FromRecord(rec, now)
-			if err != nil {
-				a.Log.Error("alerts", "platform", rec.Name, "err", err)
-				continue
-			}
-			if err := a.Sink.Submit(ctx, alerts...); err != nil {
-				return fmt.Errorf("alerts of %s: %w", rec.Name, err)
-			}
-			a.seen[rec.Name] = rec.EvalKey
-		}
-		if len(page) < 100 {
+	var submitErr error
+	err := store.Each(ctx, a.Store, watch.BucketPlatforms, "", 100, func(kv store.KV) error {
+		var rec watch.PlatformRecord
+		if err := json.Unmarshal(kv.Value, &rec); err != nil {
+			a.Log.Error("alerts: bad platform record", "platform", kv.Key, "err", err)
 			return nil
 		}
+		if rec.EvalKey == "" || a.seen[rec.Name] == rec.EvalKey {
+			return nil
+		}
+		alerts, err := FromRecord(rec, now)
+		if err != nil {
+			a.Log.Error("alerts", "platform", rec.Name, "err", err)
+			return nil
+		}
+		if err := a.Sink.Submit(ctx, alerts...); err != nil {
+			submitErr = fmt.Errorf("alerts of %s: %w", rec.Name, err)
+			return submitErr
+		}
+		a.seen[rec.Name] = rec.EvalKey
+		return nil
+	})
+	if err != nil && submitErr == nil {
+		return fmt.Errorf("alerts: list platforms: %w", err)
 	}
+	return err
 }
 
 // Run calls Once every interval until ctx ends.

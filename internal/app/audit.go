@@ -61,11 +61,9 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fleet != nil && f.source == "" {
-		sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
-		if err != nil {
+		if f.source, err = fleetReleaseHistory(e, f.config, fleet); err != nil {
 			return err
 		}
-		f.source = sc.ReleaseHistory
 	}
 	if src.Empty() {
 		return usagef("audit needs advisories: give --osv DIR|URL, or an advisories section in the fleet file")
@@ -212,7 +210,7 @@ func audit(db *secdb.DB, targets []*target, waivers []secdb.Waiver, now time.Tim
 				results[r.Name] = r
 			}
 		}
-		sites := siteNames(t.inv)
+		sites := t.inv.SiteNames()
 		affected := false
 		found, unchecked, checked := db.Audit(t.name, t.inv, waivers, now)
 		rep.Summary.Checked += checked
@@ -251,18 +249,6 @@ func audit(db *secdb.DB, targets []*target, waivers []secdb.Waiver, now time.Tim
 	rep.Summary.Findings = len(rep.Findings) - rep.Summary.Waived
 	rep.Summary.Advisories = len(distinct)
 	return rep
-}
-
-func siteNames(inv *drupal.Inventory) []string {
-	var out []string
-	for _, s := range inv.Sites {
-		if len(s.Aliases) > 0 {
-			out = append(out, s.Aliases...)
-		} else {
-			out = append(out, s.Dir)
-		}
-	}
-	return out
 }
 
 func readWaivers(file string) ([]secdb.Waiver, error) {

@@ -212,26 +212,16 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 // printFleetState prints what the store holds about each platform: the
 // summary `serve --once` ends with.
 func printFleetState(ctx context.Context, w io.Writer, st store.Store) error {
-	after := ""
-	for {
-		page, err := st.List(ctx, watch.BucketPlatforms, "", after, 100)
-		if err != nil {
-			return err
+	return store.Each(ctx, st, watch.BucketPlatforms, "", 100, func(kv store.KV) error {
+		var rec watch.PlatformRecord
+		if err := json.Unmarshal(kv.Value, &rec); err != nil {
+			return fmt.Errorf("platform record %s: %w", kv.Key, err)
 		}
-		for _, kv := range page {
-			var rec watch.PlatformRecord
-			if err := json.Unmarshal(kv.Value, &rec); err != nil {
-				return fmt.Errorf("platform record %s: %w", kv.Key, err)
-			}
-			line := statusCounts(rec)
-			if n := len(rec.Findings); n > 0 {
-				line += fmt.Sprintf("; %s affect it", plural(n, "advisory finding"))
-			}
-			fmt.Fprintf(w, "%s: %s\n", rec.Name, line)
-			after = kv.Key
+		line := statusCounts(rec)
+		if n := len(rec.Findings); n > 0 {
+			line += fmt.Sprintf("; %s affect it", plural(n, "advisory finding"))
 		}
-		if len(page) < 100 {
-			return nil
-		}
-	}
+		fmt.Fprintf(w, "%s: %s\n", rec.Name, line)
+		return nil
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/drupdate/drupdate/internal/drupal"
 	"github.com/drupdate/drupdate/internal/secdb"
 	"github.com/drupdate/drupdate/internal/watch"
+	"github.com/drupdate/drupdate/platforms"
 	"github.com/drupdate/drupdate/resolver/status"
 )
 
@@ -61,11 +62,9 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	// The fleet file's serve section names the release history the fleet
 	// is watched with; an explicit flag still wins.
 	if fleet != nil && !flagSet(fs, "release-history") {
-		sc, err := parseServeConfig(f.config, fleet.Sections[serveSection], e.getenv)
-		if err != nil {
+		if f.source, err = fleetReleaseHistory(e, f.config, fleet); err != nil {
 			return err
 		}
-		f.source = sc.ReleaseHistory
 	}
 	client, err := feeds.Open(f.source, hosts.feedOptions()...)
 	if err != nil {
@@ -101,6 +100,13 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return verdict(targets)
+}
+
+// fleetReleaseHistory is the release history a fleet file's serve
+// section names (drupal.org's by default).
+func fleetReleaseHistory(e *env, file string, fleet *platforms.Fleet) (string, error) {
+	sc, err := parseServeConfig(file, fleet.Sections[serveSection], e.getenv)
+	return sc.ReleaseHistory, err
 }
 
 // nowFlag reads a --now flag: the clock to judge time-dependent things

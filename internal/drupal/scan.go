@@ -26,6 +26,20 @@ type ScanInfo struct {
 	Warnings []ScanIssue `json:"warnings,omitempty"`
 }
 
+// SiteNames names the inventory's sites for people: each site's host
+// names (sites.php aliases), else its directory.
+func (inv *Inventory) SiteNames() []string {
+	var out []string
+	for _, s := range inv.Sites {
+		if len(s.Aliases) > 0 {
+			out = append(out, s.Aliases...)
+		} else {
+			out = append(out, s.Dir)
+		}
+	}
+	return out
+}
+
 // Platform is what a codebase is: where it sits, which Drupal it runs and
 // how it is built.
 type Platform struct {

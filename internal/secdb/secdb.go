@@ -95,8 +95,7 @@ func Load(ctx context.Context, src Sources, g feeds.Getter, packages []string) (
 			return nil, err
 		}
 		for _, a := range advisory.FromOSV(entries) {
-			m.byID[canonical(a.ID)] = len(m.list)
-			m.list = append(m.list, a)
+			m.put(a)
 		}
 		db.Loaded = append(db.Loaded, loaded)
 	}

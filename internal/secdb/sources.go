@@ -9,7 +9,6 @@ import (
 	"github.com/drupdate/drupdate/feeds"
 	"github.com/drupdate/drupdate/feeds/sa"
 	"github.com/drupdate/drupdate/resolver/advisory"
-	"github.com/drupdate/drupdate/resolver/composer"
 )
 
 // merger builds the advisory list from several sources, one record per
@@ -57,9 +56,15 @@ func (m *merger) add(source string, a advisory.Advisory) bool {
 			return false
 		}
 	}
-	m.byID[a.ID] = len(m.list)
-	m.list = append(m.list, a)
+	m.put(a)
 	return true
+}
+
+// put appends a new advisory, as it is: the OSV database's records are
+// compiled with the rest, and a bad one fails the load.
+func (m *merger) put(a advisory.Advisory) {
+	m.byID[canonical(a.ID)] = len(m.list)
+	m.list = append(m.list, a)
 }
 
 func containsFold(list []string, s string) bool {
@@ -142,21 +147,15 @@ func fromRSS(it sa.Item) advisory.Advisory {
 	return a
 }
 
+// splitOr splits affected-versions text at Composer's "|" and "||".
 func splitOr(s string) []string {
-	alts, err := composer.Alternatives(legacyVersion.ReplaceAllString(s, "0"))
-	if err != nil {
-		return []string{s}
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
 	}
-	// Alternatives were found on a copy with legacy versions blanked;
-	// split the original the same way, by its bars.
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '|' })
-	if len(parts) != len(alts) {
-		return []string{s}
-	}
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return parts
+	return out
 }
 
 // fromPSA converts psa.json's security advisories (not its PSAs, which

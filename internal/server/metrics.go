@@ -185,11 +185,11 @@ func (c *storeCollector) read() (*stateSnapshot, error) {
 		snap.failing[cat] = 0
 	}
 	inUse := map[string]bool{}
-	err = eachRecord(ctx, c.s.st, watch.BucketPlatforms, func(kv store.KV) {
+	err = store.Each(ctx, c.s.st, watch.BucketPlatforms, "", pageSize, func(kv store.KV) error {
 		h, err := decodeHead(kv)
 		if err != nil {
 			c.s.log.Error("unreadable platform record", "err", c.s.redact(err.Error()))
-			return
+			return nil
 		}
 		sum := h.summary(kv.Key)
 		worst := sum.Worst
@@ -202,15 +202,16 @@ func (c *storeCollector) read() (*stateSnapshot, error) {
 				inUse[string(project)] = true
 			}
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = eachRecord(ctx, c.s.st, watch.BucketFeedIndex, func(kv store.KV) {
+	err = store.Each(ctx, c.s.st, watch.BucketFeedIndex, "", pageSize, func(kv store.KV) error {
 		var f watch.FeedIndex
 		if err := json.Unmarshal(kv.Value, &f); err != nil {
 			c.s.log.Error("unreadable feed index record", "key", c.s.redact(store.Quote(kv.Key)), "err", c.s.redact(err.Error()))
-			return
+			return nil
 		}
 		cat, project, _ := strings.Cut(kv.Key, "/")
 		snap.feeds[[2]string{cat, f.State}]++
@@ -220,30 +221,12 @@ func (c *storeCollector) read() (*stateSnapshot, error) {
 		if inUse[project] && !f.NextPollAt.IsZero() && (snap.dueSince.IsZero() || f.NextPollAt.Before(snap.dueSince)) {
 			snap.dueSince = f.NextPollAt
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return snap, nil
-}
-
-// eachRecord calls fn for every entry of bucket, reading pageSize at a
-// time.
-func eachRecord(ctx context.Context, st store.Store, bucket string, fn func(store.KV)) error {
-	after := ""
-	for {
-		page, err := st.List(ctx, bucket, "", after, pageSize)
-		if err != nil {
-			return err
-		}
-		for _, kv := range page {
-			fn(kv)
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		after = page[len(page)-1].Key
-	}
 }
 
 // promLogger lets promhttp log through slog.

@@ -117,19 +117,12 @@ func (w *Watcher) refreshAdvisories(ctx context.Context) error {
 // storeAdvisories writes the advisories whose stored copy differs.
 func (w *Watcher) storeAdvisories(ctx context.Context, db *secdb.DB) error {
 	stored := map[string][]byte{}
-	after := ""
-	for {
-		kvs, err := w.st.List(ctx, BucketAdvisories, "", after, 1000)
-		if err != nil {
-			return fmt.Errorf("store advisories: %w", err)
-		}
-		for _, kv := range kvs {
-			stored[kv.Key] = kv.Value
-		}
-		if len(kvs) < 1000 {
-			break
-		}
-		after = kvs[len(kvs)-1].Key
+	err := store.Each(ctx, w.st, BucketAdvisories, "", 1000, func(kv store.KV) error {
+		stored[kv.Key] = kv.Value
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store advisories: %w", err)
 	}
 	var writes []store.Write
 	for _, a := range db.Advisories {
@@ -151,7 +144,7 @@ func (w *Watcher) storeAdvisories(ctx context.Context, db *secdb.DB) error {
 
 // advisoryEvents compares a platform's findings with those recorded and
 // returns the events of the new ones and the keys to record.
-func advisoryEvents(name string, old PlatformRecord, findings []secdb.Finding, recommended map[string]string) ([]store.NewEvent, []string, error) {
+func advisoryEvents(name string, old PlatformRecord, findings []secdb.Finding, recommended func(project string) string) ([]store.NewEvent, []string, error) {
 	var keys []string
 	var events []store.NewEvent
 	was := map[string]bool{}
@@ -167,10 +160,8 @@ func advisoryEvents(name string, old PlatformRecord, findings []secdb.Finding, r
 		if !old.FindingsSeen || was[k] {
 			continue
 		}
-		var r PlatformReport
-		r.AddAdvisories([]secdb.Finding{f})
 		e := AdvisoryEvent{Platform: name, Tags: old.Tags, Project: f.Project, Package: f.Package, Version: f.Version,
-			Installed: f.Installed, Note: r.Advisories[f.Project][0], Recommended: recommended[f.Project]}
+			Installed: f.Installed, Note: noteOf(f), Recommended: recommended(f.Project)}
 		data, err := json.Marshal(e)
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode advisory event: %w", err)
@@ -184,21 +175,12 @@ func advisoryEvents(name string, old PlatformRecord, findings []secdb.Finding, r
 // inventories reads the stored inventory of every platform.
 func (w *Watcher) inventories(ctx context.Context) ([]*drupal.Inventory, error) {
 	var out []*drupal.Inventory
-	after := ""
-	for {
-		kvs, err := w.st.List(ctx, BucketPlatforms, "", after, 100)
-		if err != nil {
-			return nil, err
+	err := store.Each(ctx, w.st, BucketPlatforms, "", 100, func(kv store.KV) error {
+		var rec PlatformRecord
+		if err := decodePlatformRecord(kv.Value, &rec); err == nil && rec.Inventory != nil {
+			out = append(out, rec.Inventory)
 		}
-		for _, kv := range kvs {
-			var rec PlatformRecord
-			if err := decodePlatformRecord(kv.Value, &rec); err == nil && rec.Inventory != nil {
-				out = append(out, rec.Inventory)
-			}
-			after = kv.Key
-		}
-		if len(kvs) < 100 {
-			return out, nil
-		}
-	}
+		return nil
+	})
+	return out, err
 }

@@ -472,27 +472,21 @@ func (w *Watcher) readIndex(ctx context.Context, keys map[string]bool) (map[stri
 		}
 		return out, nil
 	}
-	const page = 1000
-	for after := ""; ; {
-		kvs, err := w.st.List(ctx, BucketFeedIndex, "", after, page)
-		if err != nil {
-			return nil, err
+	err := store.Each(ctx, w.st, BucketFeedIndex, "", 1000, func(kv store.KV) error {
+		if !keys[kv.Key] {
+			return nil
 		}
-		for _, kv := range kvs {
-			if !keys[kv.Key] {
-				continue
-			}
-			var idx FeedIndex
-			if err := json.Unmarshal(kv.Value, &idx); err != nil {
-				return nil, fmt.Errorf("decode feed index %s: %w", kv.Key, err)
-			}
-			out[kv.Key] = &idx
+		var idx FeedIndex
+		if err := json.Unmarshal(kv.Value, &idx); err != nil {
+			return fmt.Errorf("decode feed index %s: %w", kv.Key, err)
 		}
-		if len(kvs) < page {
-			return out, nil
-		}
-		after = kvs[len(kvs)-1].Key
+		out[kv.Key] = &idx
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // dataOf is a feed's evaluation data. A feed never polled is pending; one
@@ -643,9 +637,14 @@ func (w *Watcher) evaluatePlatform(round *evalRound, j *platJob, in *feedInputs)
 	}
 	rec := old
 	if round.adv != nil && old.Inventory != nil {
-		recommended := map[string]string{}
-		for _, r := range rep.Projects {
-			recommended[r.Name] = r.Recommended
+		// Looked up only for new findings: most evaluations have none.
+		recommended := func(project string) string {
+			for i := range rep.Projects {
+				if rep.Projects[i].Name == project {
+					return rep.Projects[i].Recommended
+				}
+			}
+			return ""
 		}
 		advEvents, keys, err := advisoryEvents(j.name, old, findings, recommended)
 		if err != nil {

@@ -70,12 +70,16 @@ func (r *PlatformReport) AddAdvisories(findings []secdb.Finding) {
 		if r.Advisories == nil {
 			r.Advisories = map[string][]AdvisoryNote{}
 		}
-		n := AdvisoryNote{ID: f.ID, Aliases: f.Aliases, Risk: f.Risk, Affected: f.Range, Fixed: f.Fixed, Link: f.Link}
-		if f.Waived != nil {
-			n.Waived = f.Waived.Reason
-		}
-		r.Advisories[f.Project] = append(r.Advisories[f.Project], n)
+		r.Advisories[f.Project] = append(r.Advisories[f.Project], noteOf(f))
 	}
+}
+
+func noteOf(f secdb.Finding) AdvisoryNote {
+	n := AdvisoryNote{ID: f.ID, Aliases: f.Aliases, Risk: f.Risk, Affected: f.Range, Fixed: f.Fixed, Link: f.Link}
+	if f.Waived != nil {
+		n.Waived = f.Waived.Reason
+	}
+	return n
 }
 
 // NewPlatformReport builds the document of a platform at path with tags:

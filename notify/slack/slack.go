@@ -7,12 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/drupdate/drupdate/notify"
@@ -76,31 +71,13 @@ func newReceiver(name string, cfg Config) (*Receiver, error) {
 	if u == "" {
 		return nil, errors.New("webhook_url: required (or webhook_url_file, webhook_url_env)")
 	}
-	if err := checkURL(u.Reveal()); err != nil {
+	if err := notify.CheckURL(u.Reveal()); err != nil {
 		return nil, fmt.Errorf("webhook_url: %w", err)
 	}
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("timeout %v: must be positive", cfg.Timeout)
 	}
 	return &Receiver{name: name, url: u, timeout: cmp.Or(cfg.Timeout, defaultTimeout), now: time.Now}, nil
-}
-
-// checkURL accepts https URLs, and http ones to loopback hosts. Its
-// errors never quote the URL, which is a secret.
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return errors.New("not an absolute URL")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if h := u.Hostname(); h == "localhost" || net.ParseIP(h) != nil && net.ParseIP(h).IsLoopback() {
-			return nil
-		}
-	}
-	return errors.New("want an https URL")
 }
 
 // Name returns the receiver's name.
@@ -125,60 +102,8 @@ func (r *Receiver) Send(ctx context.Context, m *notify.Message) error {
 		return notify.Permanent(fmt.Errorf("slack: post: %w", notify.RedactURL(err)))
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("slack: post: %w", notify.RedactURL(err))
-	}
-	defer resp.Body.Close()
-	// Read the start of the reply for the error, and drain a little more
-	// so the connection can be reused; never more.
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
-	}
-	se := &StatusError{Code: resp.StatusCode, Body: r.url.Scrub(strings.TrimSpace(string(snippet)))}
-	if se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable {
-		se.retryAfter = retryAfter(resp.Header.Get("Retry-After"), r.now())
-	}
-	err = fmt.Errorf("slack: post: %w", se)
-	if se.Code == http.StatusRequestTimeout || se.Code == http.StatusTooManyRequests || se.Code >= 500 {
-		return err
-	}
-	return notify.Permanent(err)
+	return notify.Post(r.client, req, "slack", r.url.Scrub, r.now())
 }
 
 // A StatusError is a reply other than 2xx.
-type StatusError struct {
-	Code int
-	// Body is the start of the reply ("invalid_payload",
-	// "channel_not_found"), with the webhook URL scrubbed.
-	Body       string
-	retryAfter time.Duration
-}
-
-func (e *StatusError) Error() string {
-	s := fmt.Sprintf("%d %s", e.Code, http.StatusText(e.Code))
-	if e.Body != "" {
-		s += ": " + strconv.Quote(e.Body)
-	}
-	if e.retryAfter > 0 {
-		s += fmt.Sprintf(" (retry after %v)", e.retryAfter)
-	}
-	return s
-}
-
-// RetryAfter is how long Slack asked to wait before the next attempt (its
-// Retry-After on a 429 or 503), or 0.
-func (e *StatusError) RetryAfter() time.Duration { return e.retryAfter }
-
-// retryAfter reads a Retry-After value: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+type StatusError = notify.StatusError

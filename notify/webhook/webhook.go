@@ -7,10 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -115,7 +112,7 @@ func newReceiver(name string, cfg Config) (*Receiver, error) {
 	if r.url == "" {
 		return nil, errors.New("url: required (or url_file, url_env)")
 	}
-	if err := checkURL(r.url.Reveal()); err != nil {
+	if err := notify.CheckURL(r.url.Reveal()); err != nil {
 		return nil, fmt.Errorf("url: %w", err)
 	}
 	if r.secret, err = notify.LoadSecret("secret", cfg.Secret, cfg.SecretFile, cfg.SecretEnv); err != nil {
@@ -164,24 +161,6 @@ func token(s string) bool {
 	return true
 }
 
-// checkURL accepts https URLs, and http ones to loopback hosts. Its
-// errors never quote the URL, which may hold a token.
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return errors.New("not an absolute URL")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if h := u.Hostname(); h == "localhost" || net.ParseIP(h) != nil && net.ParseIP(h).IsLoopback() {
-			return nil
-		}
-	}
-	return errors.New("want an https URL")
-}
-
 // Name returns the receiver's name.
 func (r *Receiver) Name() string { return r.name }
 
@@ -216,27 +195,7 @@ func (r *Receiver) Send(ctx context.Context, m *notify.Message) error {
 	req.Header.Set(IdempotencyHeader, m.ID)
 	req.Header.Set(TimestampHeader, ts)
 	req.Header.Set(SignatureHeader, "sha256="+sign(r.secret.Reveal(), ts, body))
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("webhook: post: %w", notify.RedactURL(err))
-	}
-	defer resp.Body.Close()
-	// Read the start of the reply for the error, and drain a little more
-	// so the connection can be reused; never more.
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
-	}
-	se := &StatusError{Code: resp.StatusCode, Body: r.scrub(strings.TrimSpace(string(snippet)))}
-	if se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable {
-		se.retryAfter = retryAfter(resp.Header.Get("Retry-After"), r.now())
-	}
-	err = fmt.Errorf("webhook: post: %w", se)
-	if se.Code == http.StatusRequestTimeout || se.Code == http.StatusTooManyRequests || se.Code >= 500 {
-		return err
-	}
-	return notify.Permanent(err)
+	return notify.Post(r.client, req, "webhook", r.scrub, r.now())
 }
 
 // scrub removes every secret from text the far end sent.
@@ -249,35 +208,4 @@ func (r *Receiver) scrub(s string) string {
 }
 
 // A StatusError is a reply other than 2xx.
-type StatusError struct {
-	Code int
-	// Body is the start of the reply, with secrets scrubbed.
-	Body       string
-	retryAfter time.Duration
-}
-
-func (e *StatusError) Error() string {
-	s := fmt.Sprintf("%d %s", e.Code, http.StatusText(e.Code))
-	if e.Body != "" {
-		s += ": " + strconv.Quote(e.Body)
-	}
-	if e.retryAfter > 0 {
-		s += fmt.Sprintf(" (retry after %v)", e.retryAfter)
-	}
-	return s
-}
-
-// RetryAfter is how long the endpoint asked to wait before the next
-// attempt (its Retry-After on a 429 or 503), or 0.
-func (e *StatusError) RetryAfter() time.Duration { return e.retryAfter }
-
-// retryAfter reads a Retry-After value: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+type StatusError = notify.StatusError
